@@ -12,7 +12,14 @@ import (
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/notify/appio"
+	"github.com/arengo-pa/arengo/internal/notify/simjournal"
 )
+
+// entry is one journal line: an accepted message or an absorbed duplicate.
+type entry struct {
+	Message   Received `json:"message,omitzero"`
+	Duplicate bool     `json:"duplicate,omitempty"`
+}
 
 // Operation names accepted by Inject.
 const (
@@ -51,7 +58,7 @@ type Sim struct {
 	byKey      map[string]string    // idempotency key → IO id
 	duplicates int                  // resubmissions absorbed by the idempotency key
 	requests   map[string]int       // per operation, for assertions on retries
-	journal    *journal
+	journal    *simjournal.Journal[entry]
 }
 
 // New returns a simulator; with a non-empty journalPath every accepted
@@ -67,7 +74,7 @@ func New(journalPath string) (*Sim, error) {
 		requests:   map[string]int{},
 	}
 	if journalPath != "" {
-		j, err := openJournal(journalPath, s.replay)
+		j, err := simjournal.Open(journalPath, s.replay)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +88,7 @@ func (s *Sim) Close() error {
 	if s.journal == nil {
 		return nil
 	}
-	return s.journal.close()
+	return s.journal.Close()
 }
 
 // AddService registers the API key of an IO service.
