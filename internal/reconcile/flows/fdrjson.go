@@ -54,13 +54,13 @@ func ReadFdRJSON(r io.Reader, row func(FlowRow) error) (FlowSummary, error) {
 			}
 			for dec.More() {
 				var p struct {
-					Index      *int64      `json:"index"`
-					IUV        string      `json:"iuv"`
-					IUR        string      `json:"iur"`
-					IDTransfer *int64      `json:"idTransfer"`
+					Index      *int64          `json:"index"`
+					IUV        string          `json:"iuv"`
+					IUR        string          `json:"iur"`
+					IDTransfer *int64          `json:"idTransfer"`
 					Pay        json.RawMessage `json:"pay"`
-					PayStatus  string      `json:"payStatus"`
-					PayDate    string      `json:"payDate"`
+					PayStatus  string          `json:"payStatus"`
+					PayDate    string          `json:"payDate"`
 				}
 				field := "payments[" + itoa(s.Count) + "]"
 				if err := dec.Decode(&p); err != nil {
