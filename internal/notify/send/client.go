@@ -64,7 +64,7 @@ type File struct {
 func (c *Client) Submit(ctx context.Context, req NewNotificationRequest, files []File) (NewNotificationResponse, error) {
 	var out NewNotificationResponse
 	if len(files) == 0 || len(files) > 15 {
-		return out, errors.New("SEND: da 1 a 15 documenti per notifica")
+		return out, &ValidationError{Err: errors.New("da 1 a 15 documenti per notifica")}
 	}
 	pre := make([]PreLoadRequest, len(files))
 	for i, f := range files {

@@ -189,6 +189,12 @@ var (
 // ValidIUN reports whether s has the IUN shape.
 func ValidIUN(s string) bool { return iunShape.MatchString(s) }
 
+// ValidationError is a request SEND would refuse: fix it, do not retry it.
+type ValidationError struct{ Err error }
+
+func (e *ValidationError) Error() string { return "richiesta SEND non valida: " + e.Err.Error() }
+func (e *ValidationError) Unwrap() error { return e.Err }
+
 // Validate checks the required fields and their limits, naming each field.
 func (r NewNotificationRequest) Validate() error {
 	var errs []error
@@ -252,5 +258,8 @@ func (r NewNotificationRequest) Validate() error {
 	if !taxonomyShape.MatchString(r.TaxonomyCode) {
 		bad("taxonomyCode: 6 cifre e una lettera (tassonomia SEND)")
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		return &ValidationError{Err: errors.Join(errs...)}
+	}
+	return nil
 }
