@@ -13,6 +13,7 @@ const (
 	KindGdCCSV  = "gdc-csv"
 	KindMyPay   = "mypay"
 	KindNotify  = "notify"
+	KindReceipt = "receipts"
 )
 
 // Detect names the kind of a file from its first bytes (a few KiB are enough),
@@ -22,6 +23,10 @@ func Detect(head []byte) string {
 	t := bytes.TrimLeft(head, " \t\r\n")
 	switch {
 	case bytes.HasPrefix(t, []byte("{")):
+		first, _, _ := bytes.Cut(t, []byte("\n"))
+		if bytes.Contains(first, []byte(`"receipt_id"`)) {
+			return KindReceipt
+		}
 		return KindFdRJSON
 	case bytes.HasPrefix(t, []byte("<")):
 		switch {

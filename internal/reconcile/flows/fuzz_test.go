@@ -94,3 +94,24 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+func FuzzReadReceiptsJSONL(f *testing.F) {
+	f.Add(`{"receipt_id":"r1","iuv":"01000000001234519","amount_cents":150,"payment_date":"2026-11-24T10:00:00Z","transfers":[{"id_transfer":"1","amount_cents":100,"iban":"IT60X0542811101000000123456"},{"id_transfer":2,"amount_cents":50}]}` + "\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		_, err := ReadReceiptsJSONL(strings.NewReader(in), func(r Receipt) error {
+			var sum int64
+			for _, tr := range r.Transfers {
+				sum += tr.AmountCents
+			}
+			if sum != r.AmountCents || r.IUV == "" {
+				t.Fatalf("inconsistent receipt %+v", r)
+			}
+			return nil
+		})
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+		}
+	})
+}

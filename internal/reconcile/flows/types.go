@@ -74,6 +74,8 @@ type Transfer struct {
 	IBAN         string `json:"iban"`
 	Remittance   string `json:"remittance"`
 	Category     string `json:"category"`
+	// Stamp marks a digital marca da bollo, which no FdR ever reports.
+	Stamp bool `json:"stamp,omitempty"`
 }
 
 // Receipt is a payment receipt (RT), from the payments module or MyPay's export.
