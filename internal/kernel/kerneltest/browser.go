@@ -1,0 +1,71 @@
+package kerneltest
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/arengo-pa/arengo/internal/web"
+)
+
+// ChromiumPath is Debian's Chromium.
+const ChromiumPath = "/usr/bin/chromium"
+
+// Browser returns a headless Chromium context for the test, or skips the
+// test when Chromium is not installed. Flags keep Chromium off the network
+// (this machine has none) and able to run as root.
+func Browser(t testing.TB) context.Context {
+	t.Helper()
+	if _, err := os.Stat(ChromiumPath); err != nil {
+		t.Skip("chromium not installed: apt-get install chromium")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(ChromiumPath),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1000),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	// The first call starts the browser; it must not carry a timeout, or the
+	// timeout would stop the whole browser.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// SetSession puts a session token (from StaffSession or CitizenSession) in
+// the browser's cookie jar for the app's host.
+func (a *App) SetSession(tok string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		httpOnly := true
+		_, err := cdp.Call(ctx, t, network.SetCookie, network.SetCookieParams{
+			Name: web.SessionCookie, Value: tok, URL: a.URL, Path: "/", HTTPOnly: &httpOnly})
+		return chromedp.Void{}, err
+	}
+}
+
+// Screenshot saves a full-page PNG to path (for a person to look at).
+func Screenshot(path string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		buf, err := chromedp.FullScreenshot(90)(ctx, t)
+		if err != nil {
+			return chromedp.Void{}, err
+		}
+		return chromedp.Void{}, os.WriteFile(path, buf, 0o644)
+	}
+}
