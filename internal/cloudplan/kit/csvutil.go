@@ -58,13 +58,15 @@ func readCSV(r io.Reader, sheet string) ([][]string, error) {
 // columnIndex maps each wanted header to its column, tolerant of case and
 // spacing; a missing required header is an error at row 1.
 func columnIndex(header []string, want []string, sheet string) (map[string]int, Errors) {
+	wanted := make(map[string]string, len(want))
+	for _, w := range want {
+		wanted[normKey(w)] = w
+	}
 	idx := map[string]int{}
 	for i, h := range header {
-		for _, w := range want {
-			if equalFoldSpace(h, w) {
-				if _, dup := idx[w]; !dup {
-					idx[w] = i
-				}
+		if w, ok := wanted[normKey(h)]; ok {
+			if _, dup := idx[w]; !dup {
+				idx[w] = i
 			}
 		}
 	}

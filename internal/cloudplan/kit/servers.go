@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,17 +53,14 @@ func ReadServersCSV(r io.Reader) ([]Server, error) {
 	}
 	col := make([]int, len(serverColumns))
 	unit := make([]int64, len(serverColumns))
-	for k, aliases := range serverColumns {
+	for k := range col {
 		col[k] = -1
-		for i, h := range recs[0] {
-			if col[k] >= 0 {
-				break
-			}
-			for _, a := range aliases {
-				if equalFoldSpace(h, a) {
-					col[k], unit[k] = i, headerUnit(h)
-					break
-				}
+	}
+	for i, h := range recs[0] {
+		key := normKey(h)
+		for k, aliases := range serverColumns {
+			if col[k] < 0 && slices.Contains(aliases, key) {
+				col[k], unit[k] = i, headerUnit(h)
 			}
 		}
 	}

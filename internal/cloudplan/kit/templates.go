@@ -3,6 +3,7 @@ package kit
 import (
 	"bytes"
 	"embed"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -52,9 +53,10 @@ func checkHeader(f *excelize.File, sheet, ref, want string, es *Errors) {
 	}
 }
 
-func equalFoldSpace(a, b string) bool {
-	return bytes.EqualFold(bytes.Join(bytes.Fields([]byte(a)), []byte(" ")), bytes.Join(bytes.Fields([]byte(b)), []byte(" ")))
-}
+func equalFoldSpace(a, b string) bool { return normKey(a) == normKey(b) }
+
+// normKey compares headers ignoring case and runs of blanks.
+func normKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func requireSheet(f *excelize.File, sheet string) error {
 	if idx, _ := f.GetSheetIndex(sheet); idx < 0 {
