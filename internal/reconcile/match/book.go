@@ -62,7 +62,7 @@ func (b *Book) AddNotification(n flows.Notification) {
 			return
 		}
 	}
-	b.notifications[n.IUV] = append(b.notifications[n.IUV], Notification{ID: "notifica:" + n.IUD, IUD: n.IUD, AmountCents: n.AmountCents})
+	b.notifications[n.IUV] = append(b.notifications[n.IUV], Notification{ID: "notifica:" + n.IUD, IUD: n.IUD, AmountCents: n.AmountCents, Date: n.Date})
 	b.dirtyIUV[n.IUV] = true
 }
 
@@ -254,9 +254,9 @@ func (b *Book) movementEvidence(m movement) MovementEvidence {
 		me.Flow = b.flowEvidence(me.IUF)
 	}
 	if me.IUV != "" {
-		for _, r := range b.receipts[me.IUV] {
-			me.ReceiptCents, me.HasReceipt = r.AmountCents, true
-			break
+		if rs := b.receipts[me.IUV]; len(rs) > 0 {
+			first := slices.MinFunc(rs, func(a, b Receipt) int { return cmp.Compare(a.ID, b.ID) })
+			me.ReceiptCents, me.HasReceipt = first.AmountCents, true
 		}
 		for id := range b.byIUV[me.IUV] {
 			me.CreditCents += b.movements[id].AmountCents

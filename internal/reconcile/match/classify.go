@@ -62,7 +62,7 @@ func ClassifyPayment(e PaymentEvidence) []Item {
 		if notif == nil {
 			return nil
 		}
-		return []Item{{Kind: KindPayment, Key: e.IUV + "/N", Code: IUDNoRT, AmountCents: notif.AmountCents, IUV: e.IUV,
+		return []Item{{Kind: KindPayment, Key: e.IUV + "/N", Code: IUDNoRT, AmountCents: notif.AmountCents, IUV: e.IUV, Day: notif.Date,
 			Why: Why{Notification: notif.ID, Movements: creditIDs, Text: "Pagamento notificato dall'ente (IUD " + notif.IUD + ") senza ricevuta né rendicontazione"}}}
 	}
 	for _, idx := range indexes {

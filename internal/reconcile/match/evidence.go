@@ -7,6 +7,7 @@ type Notification struct {
 	ID          string
 	IUD         string
 	AmountCents int64
+	Date        time.Time
 }
 
 // Receipt is one receipt (RT) for the IUV.

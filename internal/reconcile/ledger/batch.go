@@ -1,0 +1,102 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+// batchRows is how many rows one multi-row INSERT carries: large enough to
+// amortise the round trip, small enough for SQLite's parameter limit.
+const batchRows = 400
+
+// inserter accumulates rows and writes them with one multi-row statement,
+// prepared once per transaction for the full batch size.
+type inserter struct {
+	ctx    context.Context
+	tx     *store.Tx
+	head   string // "INSERT INTO t (a, b)"
+	tail   string // "ON CONFLICT … DO …" or ""
+	cols   int
+	args   []any
+	full   *sql.Stmt
+	rows   int
+	counts int64 // rows the database reports as written (conflicts skipped excluded)
+}
+
+func newInserter(ctx context.Context, tx *store.Tx, head, tail string, cols int) *inserter {
+	return &inserter{ctx: ctx, tx: tx, head: head, tail: tail, cols: cols, args: make([]any, 0, cols*batchRows)}
+}
+
+func (in *inserter) sql(rows int) string {
+	var b strings.Builder
+	b.WriteString(in.head)
+	b.WriteString(" VALUES ")
+	n := 1
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := 0; c < in.cols; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "$%d", n)
+			n++
+		}
+		b.WriteByte(')')
+	}
+	b.WriteByte(' ')
+	b.WriteString(in.tail)
+	return b.String()
+}
+
+// add queues one row; vals must have cols values.
+func (in *inserter) add(vals ...any) error {
+	in.args = append(in.args, vals...)
+	in.rows++
+	if in.rows == batchRows {
+		return in.flush()
+	}
+	return nil
+}
+
+func (in *inserter) flush() error {
+	if in.rows == 0 {
+		return nil
+	}
+	var err error
+	var res sql.Result
+	if in.rows == batchRows {
+		if in.full == nil {
+			if in.full, err = in.tx.PrepareContext(in.ctx, in.sql(batchRows)); err != nil {
+				return fmt.Errorf("%s: %w", in.head, err)
+			}
+		}
+		res, err = in.full.ExecContext(in.ctx, in.args...)
+	} else {
+		res, err = in.tx.ExecContext(in.ctx, in.sql(in.rows), in.args...)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.head, err)
+	}
+	if n, err := res.RowsAffected(); err == nil {
+		in.counts += n
+	}
+	in.rows = 0
+	in.args = in.args[:0]
+	return nil
+}
+
+// close flushes what is left and releases the prepared statement.
+func (in *inserter) close() error {
+	err := in.flush()
+	if in.full != nil {
+		in.full.Close()
+	}
+	return err
+}

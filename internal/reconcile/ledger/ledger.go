@@ -1,0 +1,101 @@
+// Package ledger keeps reconciliation in the database: it imports flow files
+// (stored for good, recognised by SHA-256), receipts and treasury movements,
+// marks the keys each write touches, and reclassifies only those keys with the
+// pure engine of package match.
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+// Ledger is the module's database side. The module fills the hooks with the
+// kernel's outbox and blob store; the benchmark fills them the same way.
+type Ledger struct {
+	DB *store.DB
+	// EC is the ente's fiscal code; flows addressed to another ente are refused.
+	EC string
+	// Emit appends an outbox event in the caller's transaction.
+	Emit func(ctx context.Context, tx *store.Tx, typ, aggregateID string, payload any) error
+	// Archive stores a raw file for good; Unarchive removes one whose import failed.
+	Archive   func(ctx context.Context, key string, r io.Reader, contentType string) error
+	Unarchive func(ctx context.Context, key string) error
+}
+
+// Event types the ledger appends.
+const (
+	EventFileImported    = "reconcile.file_imported"
+	EventReceiptRecorded = "reconcile.receipt_recorded"
+	EventItemsClassified = "reconcile.items_classified"
+	EventItemAnnotated   = "reconcile.item_annotated"
+	EventDebtTypeSaved   = "reconcile.debt_type_saved"
+)
+
+// Dirty-key kinds.
+const (
+	dirtyIUV = "iuv"
+	dirtyIUF = "iuf"
+	dirtyMov = "mov"
+)
+
+func (l *Ledger) emit(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {
+	if l.Emit == nil {
+		return fmt.Errorf("ledger without outbox: cannot record %s", typ)
+	}
+	return l.Emit(ctx, tx, typ, id, payload)
+}
+
+// markDirty queues keys for the next reclassification.
+func markDirty(ctx context.Context, tx *store.Tx, kind string, keys ...string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	in := newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", "ON CONFLICT (kind, key) DO NOTHING", 2)
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		if err := in.add(kind, k); err != nil {
+			return err
+		}
+	}
+	return in.close()
+}
+
+// markDirtySelect queues the keys a query returns (one text column).
+func markDirtySelect(ctx context.Context, tx *store.Tx, kind, selectSQL string, args ...any) error {
+	prefix := "SELECT "
+	if strings.HasPrefix(selectSQL, "SELECT DISTINCT ") {
+		prefix = "SELECT DISTINCT "
+	}
+	q := prefix + "'" + kind + "', " + strings.TrimPrefix(selectSQL, prefix)
+	_, err := tx.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) "+q+" ON CONFLICT (kind, key) DO NOTHING", args...)
+	if err != nil {
+		return fmt.Errorf("mark %s dirty: %w", kind, err)
+	}
+	return nil
+}
+
+// placeholders returns "$from,$from+1,…" for n values.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}

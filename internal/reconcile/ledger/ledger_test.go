@@ -1,0 +1,222 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/arengo-pa/arengo/internal/reconcile/gen"
+	"github.com/arengo-pa/arengo/internal/reconcile/ledger"
+	"github.com/arengo-pa/arengo/internal/reconcile/match"
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+const ec = "00644060287"
+
+// openDB gives a fresh database: SQLite in a temp dir, or a fresh PostgreSQL
+// schema when ARENGO_TEST_POSTGRES holds a DSN.
+func openDB(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "test.db")
+	if pg := os.Getenv("ARENGO_TEST_POSTGRES"); pg != "" {
+		admin, err := store.Open(ctx, pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		schema := "reconcile_" + strings.ToLower(strings.ReplaceAll(store.NewID(), "-", ""))[:20]
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); admin.Close() })
+		u, _ := url.Parse(pg)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx, []store.Migrations{ledger.Schema}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO reconcile_debt_type (debt_type, description, chapter, accertamento, notified, updated_at)
+		VALUES ($1, 'Mensa scolastica', '3010', 'ACC-1', TRUE, $2)`, gen.NotifiedDebtType, store.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// newLedger counts the outbox events the ledger appends.
+func newLedger(db *store.DB, events *int) *ledger.Ledger {
+	return &ledger.Ledger{DB: db, EC: ec, Emit: func(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {
+		*events++
+		return nil
+	}}
+}
+
+func importFile(t *testing.T, l *ledger.Ledger, path string) ledger.ImportResult {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := l.Import(context.Background(), path, f, "test", "tester")
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return res
+}
+
+func items(t *testing.T, db *store.DB) map[string]string {
+	rows, err := db.QueryContext(context.Background(), "SELECT kind, key, code FROM reconcile_item")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, key, code string
+		rows.Scan(&k, &key, &code)
+		out[k+";"+key] = code
+	}
+	return out
+}
+
+func expected(t *testing.T, path string) map[string]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(l, ";")
+		out[f[0]+";"+f[1]] = f[2]
+	}
+	return out
+}
+
+func compare(t *testing.T, got, want map[string]string) {
+	t.Helper()
+	diff := 0
+	for k, w := range want {
+		if got[k] != w {
+			if diff++; diff <= 10 {
+				t.Errorf("%s: got %q want %q", k, got[k], w)
+			}
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			if diff++; diff <= 10 {
+				t.Errorf("unexpected %s = %s", k, g)
+			}
+		}
+	}
+	codes := map[string]bool{}
+	for _, c := range got {
+		codes[c] = true
+	}
+	for _, c := range match.AllCodes {
+		if !codes[string(c)] {
+			t.Errorf("code %s never produced", c)
+		}
+	}
+}
+
+// TestGeneratedDayReconciles loads a generated day into the database in two
+// orders — reclassifying after each file, as late flows and movements arrive —
+// and demands the generator's answer for every item.
+func TestGeneratedDayReconciles(t *testing.T) {
+	ctx := context.Background()
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 1500, Seed: 3, FlowMax: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := expected(t, files.Expected)
+	for _, order := range []string{"forward", "reverse"} {
+		t.Run(order, func(t *testing.T) {
+			db := openDB(t)
+			events := 0
+			l := newLedger(db, &events)
+			all := files.All()
+			if order == "reverse" {
+				slices.Reverse(all)
+			}
+			for _, p := range all {
+				importFile(t, l, p)
+				if order == "reverse" {
+					if _, err := l.Reclassify(ctx, nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			st, err := l.Reclassify(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compare(t, items(t, db), want)
+			if st, err = l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
+				t.Fatalf("second run: %+v %v", st, err)
+			}
+			if events == 0 {
+				t.Fatal("no outbox events")
+			}
+		})
+	}
+}
+
+func TestImportRefusals(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	files, err := gen.Generate(dir, gen.Config{N: 200, Seed: 1, FlowMax: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	events := 0
+	l := newLedger(db, &events)
+	first := importFile(t, l, files.FdR[0])
+	f, _ := os.Open(files.FdR[0])
+	_, err = l.Import(ctx, "copia.xml", f, "test", "tester")
+	f.Close()
+	var dup *ledger.DuplicateError
+	if !errors.As(err, &dup) || dup.FileID != first.FileID {
+		t.Fatalf("second load of the same file: %v", err)
+	}
+	// A malformed flow names line and field and leaves nothing behind.
+	data, _ := os.ReadFile(files.FdR[len(files.FdR)-1])
+	bad := strings.Replace(string(data), "<singoloImportoPagato>", "<singoloImportoPagato>x", 3)
+	if !strings.HasSuffix(files.FdR[len(files.FdR)-1], ".xml") {
+		bad = strings.Replace(string(data), `"pay":`, `"pay":"x`, 1)
+	}
+	var count int64
+	db.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_flow_row").Scan(&count)
+	_, err = l.Import(ctx, "rotto", strings.NewReader(bad), "test", "tester")
+	var inv *ledger.InvalidError
+	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "campo") {
+		t.Fatalf("malformed flow: %v", err)
+	}
+	var after int64
+	db.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_flow_row").Scan(&after)
+	if after != count {
+		t.Fatalf("half-imported: %d rows before, %d after", count, after)
+	}
+	// A flow for another ente is refused.
+	other := strings.ReplaceAll(string(data), ec, "99999999999")
+	if _, err = l.Import(ctx, "altro-ente", strings.NewReader(other), "test", "tester"); !errors.As(err, &inv) || !strings.Contains(err.Error(), "99999999999") {
+		t.Fatalf("other ente: %v", err)
+	}
+	if _, err = l.Import(ctx, "boh.txt", strings.NewReader("ciao"), "test", "tester"); !errors.As(err, &inv) {
+		t.Fatalf("unknown format: %v", err)
+	}
+}

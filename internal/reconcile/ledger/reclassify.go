@@ -1,0 +1,464 @@
+package ledger
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/reconcile/flows"
+	"github.com/arengo-pa/arengo/internal/reconcile/match"
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+// classifyBatch is how many keys one transaction reclassifies.
+const classifyBatch = 1000
+
+// Stats counts what a reclassification did.
+type Stats struct {
+	Keys    int64 `json:"keys"`
+	Changed int64 `json:"changed"`
+	Removed int64 `json:"removed"`
+}
+
+// run is one reclassification: caches that stay valid for its duration.
+type run struct {
+	l        *Ledger
+	notified map[string]bool
+	flows    map[string]*match.FlowEvidence // by IUF; nil = no flow loaded
+	now      time.Time
+	stats    Stats
+}
+
+// Pending counts the keys waiting for reclassification.
+func (l *Ledger) Pending(ctx context.Context) (int64, error) {
+	var n int64
+	err := l.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_dirty").Scan(&n)
+	return n, err
+}
+
+// Reclassify classifies every key marked since the last run, in batches, and
+// reports progress as keys done out of keys pending at the start. Running it
+// again with nothing new changes nothing.
+func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64)) (Stats, error) {
+	rn := &run{l: l, notified: map[string]bool{}, flows: map[string]*match.FlowEvidence{}, now: store.Now()}
+	rows, err := l.DB.QueryContext(ctx, "SELECT debt_type FROM reconcile_debt_type WHERE notified = TRUE")
+	if err != nil {
+		return rn.stats, err
+	}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return rn.stats, err
+		}
+		rn.notified[t] = true
+	}
+	rows.Close()
+	total, err := l.Pending(ctx)
+	if err != nil {
+		return rn.stats, err
+	}
+	for {
+		did := false
+		// Flows first: they mark their payments and movements; payments mark
+		// their single-payment credits; movements mark nothing.
+		for _, kind := range []string{dirtyIUF, dirtyIUV, dirtyMov} {
+			for {
+				n, err := rn.batch(ctx, kind)
+				if err != nil {
+					return rn.stats, err
+				}
+				if n == 0 {
+					break
+				}
+				did = true
+				rn.stats.Keys += int64(n)
+				if progress != nil {
+					progress(min(rn.stats.Keys, total), max(total, rn.stats.Keys))
+				}
+			}
+		}
+		if !did {
+			return rn.stats, nil
+		}
+	}
+}
+
+func (rn *run) batch(ctx context.Context, kind string) (int, error) {
+	var n int
+	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, `DELETE FROM reconcile_dirty WHERE kind = $1 AND key IN
+			(SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) RETURNING key`, kind, classifyBatch)
+		if err != nil {
+			return err
+		}
+		keys, err := scanStrings(rows)
+		if err != nil {
+			return err
+		}
+		n = len(keys)
+		if n == 0 {
+			return nil
+		}
+		slices.Sort(keys)
+		before := rn.stats
+		switch kind {
+		case dirtyIUF:
+			err = rn.flowKeys(ctx, tx, keys)
+		case dirtyIUV:
+			err = rn.paymentKeys(ctx, tx, keys)
+		case dirtyMov:
+			err = rn.movementKeys(ctx, tx, keys)
+		}
+		if err != nil {
+			return err
+		}
+		return rn.l.emit(ctx, tx, EventItemsClassified, kind+":"+keys[0], map[string]any{"kind": kind, "keys": n,
+			"changed": rn.stats.Changed - before.Changed, "removed": rn.stats.Removed - before.Removed})
+	})
+	return n, err
+}
+
+func scanStrings(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// flow loads the current version of a flow and the movements that carry its id.
+func (rn *run) flow(ctx context.Context, tx *store.Tx, iuf string, fresh bool) (*match.FlowEvidence, error) {
+	if f, ok := rn.flows[iuf]; ok && !fresh {
+		return f, nil
+	}
+	f := &match.FlowEvidence{IUF: iuf}
+	err := tx.QueryRowContext(ctx, "SELECT id, total_cents, row_count, regulation_date FROM reconcile_flow WHERE iuf = $1 AND is_current = TRUE",
+		iuf).Scan(&f.VersionID, &f.TotalCents, &f.Count, &f.RegulationDate)
+	if err == sql.ErrNoRows {
+		rn.flows[iuf] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id, amount_cents FROM reconcile_movement WHERE iuf = $1 AND truncated = FALSE ORDER BY id", iuf)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c match.Credit
+		if err := rows.Scan(&c.MovementID, &c.AmountCents); err != nil {
+			return nil, err
+		}
+		f.Movements = append(f.Movements, c)
+	}
+	rn.flows[iuf] = f
+	return f, rows.Err()
+}
+
+func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error {
+	for _, iuf := range keys {
+		f, err := rn.flow(ctx, tx, iuf, true)
+		if err != nil {
+			return err
+		}
+		if err := markDirtySelect(ctx, tx, dirtyMov, "SELECT id FROM reconcile_movement WHERE iuf = $1 AND truncated = FALSE", iuf); err != nil {
+			return err
+		}
+		old, err := rn.existing(ctx, tx, match.KindFlow, "key = $2", iuf)
+		if err != nil {
+			return err
+		}
+		var items []match.Item
+		if f != nil {
+			items = []match.Item{match.ClassifyFlow(*f)}
+		}
+		changed, err := rn.save(ctx, tx, match.KindFlow, items, old)
+		if err != nil {
+			return err
+		}
+		// The payments of a flow depend on whether it was collected.
+		if changed && len(old) > 0 && f != nil {
+			if err := markDirtySelect(ctx, tx, dirtyIUV, "SELECT DISTINCT iuv FROM reconcile_flow_row WHERE flow_id = $1", f.VersionID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// existing reads the stored items of a kind matching where ($1 is the kind).
+func (rn *run) existing(ctx context.Context, tx *store.Tx, kind, where string, args ...any) (map[string]stored, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT key, code, amount_cents, day, iuv, iuf, debt_type, why FROM reconcile_item WHERE kind = $1 AND "+where,
+		append([]any{kind}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]stored{}
+	for rows.Next() {
+		var s stored
+		if err := rows.Scan(&s.key, &s.code, &s.amount, &s.day, &s.iuv, &s.iuf, &s.debtType, &s.why); err != nil {
+			return nil, err
+		}
+		out[s.key] = s
+	}
+	return out, rows.Err()
+}
+
+type stored struct {
+	key, code, iuv, iuf, debtType, why string
+	amount                             int64
+	day                                time.Time
+}
+
+// save writes the items that differ from what is stored and deletes the stored
+// ones no longer produced; it tells whether anything changed.
+func (rn *run) save(ctx context.Context, tx *store.Tx, kind string, items []match.Item, old map[string]stored) (bool, error) {
+	ins := newInserter(ctx, tx, "INSERT INTO reconcile_item (kind, key, code, severity, amount_cents, day, iuv, iuf, debt_type, why, classified_at)",
+		`ON CONFLICT (kind, key) DO UPDATE SET code = excluded.code, severity = excluded.severity, amount_cents = excluded.amount_cents,
+		day = excluded.day, iuv = excluded.iuv, iuf = excluded.iuf, debt_type = excluded.debt_type, why = excluded.why,
+		classified_at = excluded.classified_at, hidden = CASE WHEN reconcile_item.code <> excluded.code THEN FALSE ELSE reconcile_item.hidden END`, 11)
+	changed := false
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		seen[it.Key] = true
+		if it.Day.IsZero() {
+			it.Day = rn.now.Truncate(24 * time.Hour)
+		}
+		why, err := json.Marshal(it.Why)
+		if err != nil {
+			return false, err
+		}
+		if o, ok := old[it.Key]; ok && o.code == string(it.Code) && o.amount == it.AmountCents && o.day.Equal(it.Day) && o.iuv == it.IUV &&
+			o.iuf == it.IUF && o.debtType == it.DebtType && o.why == string(why) {
+			continue
+		}
+		changed = true
+		rn.stats.Changed++
+		if err := ins.add(kind, it.Key, string(it.Code), string(it.Code.Severity()), it.AmountCents, it.Day, it.IUV, it.IUF, it.DebtType, string(why), rn.now); err != nil {
+			return false, err
+		}
+	}
+	if err := ins.close(); err != nil {
+		return false, err
+	}
+	var gone []string
+	for _, k := range slices.Sorted(maps.Keys(old)) {
+		if !seen[k] {
+			gone = append(gone, k)
+		}
+	}
+	for len(gone) > 0 {
+		part := gone[:min(len(gone), classifyBatch)]
+		gone = gone[len(part):]
+		if _, err := tx.ExecContext(ctx, "DELETE FROM reconcile_item WHERE kind = $1 AND key IN ("+placeholders(2, len(part))+")",
+			append([]any{kind}, anys(part)...)...); err != nil {
+			return false, err
+		}
+		rn.stats.Removed += int64(len(part))
+		changed = true
+	}
+	return changed, nil
+}
+
+func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) error {
+	in := "(" + placeholders(1, len(iuvs)) + ")"
+	args := anys(iuvs)
+	ev := make(map[string]*match.PaymentEvidence, len(iuvs))
+	for _, v := range iuvs {
+		ev[v] = &match.PaymentEvidence{IUV: v, Flows: map[string]match.FlowState{}}
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT iuv, iud, amount_cents, pay_date FROM reconcile_notification WHERE iuv IN "+in, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var iuv string
+		var n match.Notification
+		if err := rows.Scan(&iuv, &n.IUD, &n.AmountCents, &n.Date); err != nil {
+			rows.Close()
+			return err
+		}
+		n.ID = "notifica:" + n.IUD
+		ev[iuv].Notifications = append(ev[iuv].Notifications, n)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, "SELECT iuv, id, iur, amount_cents, payment_date, debt_type, transfers FROM reconcile_receipt WHERE iuv IN "+in, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var iuv, transfers string
+		var r match.Receipt
+		if err := rows.Scan(&iuv, &r.ID, &r.IUR, &r.AmountCents, &r.PaymentDate, &r.DebtType, &transfers); err != nil {
+			rows.Close()
+			return err
+		}
+		var ts []flows.Transfer
+		if err := json.Unmarshal([]byte(transfers), &ts); err != nil {
+			rows.Close()
+			return fmt.Errorf("ricevuta %s: versamenti illeggibili: %w", r.ID, err)
+		}
+		for _, t := range ts {
+			if rn.l.EC != "" && t.FiscalCodePA != "" && t.FiscalCodePA != rn.l.EC {
+				continue // another beneficiary's transfer: reported to that ente
+			}
+			r.Transfers = append(r.Transfers, match.ReceiptTransfer{Index: t.Index, AmountCents: t.AmountCents, Stamp: t.Stamp})
+		}
+		r.NeedsNotification = rn.notified[r.DebtType]
+		ev[iuv].Receipts = append(ev[iuv].Receipts, r)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT r.iuv, r.flow_id, r.idx, f.iuf, r.transfer_index, r.amount_cents, r.iur, r.outcome, r.pay_date
+		FROM reconcile_flow_row r JOIN reconcile_flow f ON f.id = r.flow_id WHERE f.is_current = TRUE AND r.iuv IN `+in, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var iuv, flowID string
+		var idx int64
+		var fr match.FlowRow
+		if err := rows.Scan(&iuv, &flowID, &idx, &fr.IUF, &fr.TransferIndex, &fr.AmountCents, &fr.IUR, &fr.Outcome, &fr.Date); err != nil {
+			rows.Close()
+			return err
+		}
+		fr.ID = fmt.Sprintf("%s#%d", flowID, idx)
+		ev[iuv].Rows = append(ev[iuv].Rows, fr)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, "SELECT iuv, id, amount_cents FROM reconcile_movement WHERE iuv IN "+in, args...)
+	if err != nil {
+		return err
+	}
+	credited := []string{}
+	for rows.Next() {
+		var iuv string
+		var c match.Credit
+		if err := rows.Scan(&iuv, &c.MovementID, &c.AmountCents); err != nil {
+			rows.Close()
+			return err
+		}
+		ev[iuv].Credits = append(ev[iuv].Credits, c)
+		credited = append(credited, c.MovementID)
+	}
+	rows.Close()
+	var items []match.Item
+	for _, v := range iuvs {
+		e := ev[v]
+		for _, r := range e.Rows {
+			if _, ok := e.Flows[r.IUF]; ok {
+				continue
+			}
+			f, err := rn.flow(ctx, tx, r.IUF, false)
+			if err != nil {
+				return err
+			}
+			st := match.FlowState{IUF: r.IUF}
+			if f != nil {
+				st.TotalCents, st.RegulationDate = f.TotalCents, f.RegulationDate
+				for _, m := range f.Movements {
+					st.TreasuryCents += m.AmountCents
+					st.TreasuryCount++
+					st.MovementIDs = append(st.MovementIDs, m.MovementID)
+				}
+			}
+			e.Flows[r.IUF] = st
+		}
+		items = append(items, match.ClassifyPayment(*e)...)
+	}
+	old, err := rn.existing(ctx, tx, match.KindPayment, "iuv IN ("+placeholders(2, len(iuvs))+")", args...)
+	if err != nil {
+		return err
+	}
+	if _, err := rn.save(ctx, tx, match.KindPayment, items, old); err != nil {
+		return err
+	}
+	// Single-payment credits depend on the receipts of their IUV.
+	return markDirty(ctx, tx, dirtyMov, credited...)
+}
+
+func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) error {
+	args := anys(ids)
+	rows, err := tx.QueryContext(ctx, "SELECT id, amount_cents, op_date, iuf, iuv, truncated FROM reconcile_movement WHERE id IN ("+placeholders(1, len(ids))+")", args...)
+	if err != nil {
+		return err
+	}
+	var ms []match.MovementEvidence
+	iuvSet := map[string]bool{}
+	for rows.Next() {
+		var m match.MovementEvidence
+		if err := rows.Scan(&m.ID, &m.AmountCents, &m.Date, &m.IUF, &m.IUV, &m.Truncated); err != nil {
+			rows.Close()
+			return err
+		}
+		if m.IUV != "" {
+			iuvSet[m.IUV] = true
+		}
+		ms = append(ms, m)
+	}
+	rows.Close()
+	receipts, credits := map[string]int64{}, map[string]int64{}
+	if len(iuvSet) > 0 {
+		iuvs := slices.Sorted(maps.Keys(iuvSet))
+		in := "(" + placeholders(1, len(iuvs)) + ")"
+		rows, err := tx.QueryContext(ctx, "SELECT iuv, amount_cents FROM reconcile_receipt WHERE iuv IN "+in+" ORDER BY id DESC", anys(iuvs)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var iuv string
+			var a int64
+			if err := rows.Scan(&iuv, &a); err != nil {
+				rows.Close()
+				return err
+			}
+			receipts[iuv] = a // descending order: the first receipt by id wins, as in the payment's classification
+		}
+		rows.Close()
+		rows, err = tx.QueryContext(ctx, "SELECT iuv, SUM(amount_cents) FROM reconcile_movement WHERE iuv IN "+in+" GROUP BY iuv", anys(iuvs)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var iuv string
+			var a int64
+			if err := rows.Scan(&iuv, &a); err != nil {
+				rows.Close()
+				return err
+			}
+			credits[iuv] = a
+		}
+		rows.Close()
+	}
+	items := make([]match.Item, 0, len(ms))
+	for _, m := range ms {
+		if m.IUF != "" && !m.Truncated {
+			if m.Flow, err = rn.flow(ctx, tx, m.IUF, false); err != nil {
+				return err
+			}
+		}
+		if m.IUV != "" {
+			m.ReceiptCents, m.HasReceipt = receipts[m.IUV]
+			m.CreditCents = credits[m.IUV]
+		}
+		items = append(items, match.ClassifyMovement(m))
+	}
+	old, err := rn.existing(ctx, tx, match.KindMovement, "key IN ("+placeholders(2, len(ids))+")", args...)
+	if err != nil {
+		return err
+	}
+	_, err = rn.save(ctx, tx, match.KindMovement, items, old)
+	return err
+}
