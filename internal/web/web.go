@@ -118,6 +118,7 @@ func NewServer(log *slog.Logger, principals Principals, site Site) *Server {
 	s.layout = newLayoutSet()
 	s.AddMessages(kernelMessages)
 	s.mux.Handle("GET /static/", s.assets)
+	s.HandleFunc("GET /lingua", Public, s.setLang)
 	return s
 }
 
