@@ -62,7 +62,7 @@ func (a *App) SetSession(tok string) chromedp.Action[chromedp.Void] {
 // Screenshot saves a full-page PNG to path (for a person to look at).
 func Screenshot(path string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		buf, err := chromedp.FullScreenshot(90)(ctx, t)
+		buf, err := chromedp.FullScreenshot(100)(ctx, t)
 		if err != nil {
 			return chromedp.Void{}, err
 		}

@@ -86,12 +86,13 @@ func NewWith(t testing.TB, o Options, mods ...kernel.Module) *App {
 	}
 	a.Deps.Auth.BcryptCost = 4
 	app := &App{App: a, URL: base, Deps: a.Deps}
+	// Roles and other declared state exist before the test's first request.
+	if err := a.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	if o.NoRun {
 		ln.Close()
-		if err := a.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
 		close(done)
 	} else {
 		go func() {

@@ -1,0 +1,133 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/kernel"
+	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+type subModule struct{ init func(d *kernel.Deps) }
+
+func (m subModule) Name() string                 { return "evtest" }
+func (m subModule) Migrations() store.Migrations { return store.Migrations{Module: "evtest"} }
+func (m subModule) Init(d *kernel.Deps) error {
+	d.Events.PollInterval = 50 * time.Millisecond
+	m.init(d)
+	return nil
+}
+
+type seen struct {
+	mu  sync.Mutex
+	ids []string
+	n   map[string]int
+}
+
+func (s *seen) handler(ctx context.Context, e events.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ids = append(s.ids, e.AggregateID)
+	s.n[e.ID]++
+	return nil
+}
+
+func (s *seen) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.ids)
+}
+
+func appendN(t *testing.T, db *store.DB, from, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i := from; i < from+n; i++ {
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			return events.Append(ctx, tx, events.Event{Type: "evtest.happened", AggregateType: "thing",
+				AggregateID: fmt.Sprintf("%04d", i), AggregateVersion: 1, Data: map[string]int{"i": i}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Two processes run the same durable subscriber: each event reaches it once,
+// in commit order.
+func TestSubscriberOncePerEventInOrderAcrossProcesses(t *testing.T) {
+	s := &seen{n: map[string]int{}}
+	mod := subModule{init: func(d *kernel.Deps) { d.Events.Subscribe("evtest.listener", []string{"evtest."}, s.handler) }}
+	dsn := kerneltest.FreshDB(t)
+	a := kerneltest.NewWith(t, kerneltest.Options{DB: dsn}, mod)
+	kerneltest.NewWith(t, kerneltest.Options{DB: dsn}, mod)
+	appendN(t, a.Deps.DB, 0, 60)
+	kerneltest.Eventually(t, 10*time.Second, "60 deliveries", func() bool { return s.count() >= 60 })
+	time.Sleep(200 * time.Millisecond)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.ids) != 60 {
+		t.Fatalf("%d deliveries, want 60", len(s.ids))
+	}
+	for i, id := range s.ids {
+		if id != fmt.Sprintf("%04d", i) {
+			t.Fatalf("delivery %d is %s: out of commit order", i, id)
+		}
+	}
+}
+
+// A failing handler blocks its subscriber (no event skipped) and is retried;
+// a rolled-back transaction leaves no event.
+func TestRetryAndRollback(t *testing.T) {
+	var mu sync.Mutex
+	fails := 2
+	var got []string
+	app := kerneltest.New(t, subModule{init: func(d *kernel.Deps) {
+		d.Events.Subscribe("evtest.flaky", nil, func(ctx context.Context, e events.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if fails > 0 {
+				fails--
+				return errors.New("sink down")
+			}
+			got = append(got, e.AggregateID)
+			return nil
+		})
+	}})
+	ctx := context.Background()
+	app.Deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		events.Append(ctx, tx, events.Event{Type: "evtest.lost", AggregateType: "thing", AggregateID: "rolled-back", AggregateVersion: 1})
+		return errors.New("abort")
+	})
+	appendN(t, app.Deps.DB, 0, 3)
+	kerneltest.Eventually(t, 10*time.Second, "delivery after retries", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) == 3
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if got[0] != "0000" || got[2] != "0002" {
+		t.Fatalf("delivered %v", got)
+	}
+	states, err := app.Deps.Events.States(ctx)
+	if err != nil || len(states) != 1 || states[0].Lag() != 0 {
+		t.Fatalf("states %+v, %v", states, err)
+	}
+}
+
+func TestAppendRejectsBadType(t *testing.T) {
+	app := kerneltest.NewWith(t, kerneltest.Options{NoRun: true})
+	ctx := context.Background()
+	err := app.Deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		return events.Append(ctx, tx, events.Event{Type: "nodot", AggregateType: "x", AggregateID: "1"})
+	})
+	if err == nil {
+		t.Fatal("an event type without module prefix was accepted")
+	}
+}
