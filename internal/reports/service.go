@@ -1,0 +1,60 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/blob"
+	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+// Service holds the reports' business rules over the database; the web,
+// Open311 and back-office handlers all go through it.
+type Service struct {
+	db      *store.DB
+	blob    blob.Store
+	notify  notifier
+	baseURL string
+	now     func() time.Time
+}
+
+// event appends a reports.* event for the report in tx.
+func event(ctx context.Context, tx *store.Tx, typ string, r *Report, data any) error {
+	return events.Append(ctx, tx, events.Event{
+		Type: "reports." + typ, AggregateType: "report", AggregateID: r.ID,
+		AggregateVersion: r.Version, Data: data,
+	})
+}
+
+// simpleEvent appends an event about a non-report aggregate (category, rule…).
+func simpleEvent(ctx context.Context, tx *store.Tx, typ, aggType, id string, data any) error {
+	return events.Append(ctx, tx, events.Event{
+		Type: "reports." + typ, AggregateType: aggType, AggregateID: id, AggregateVersion: 1, Data: data,
+	})
+}
+
+// nextNumber gives the request number: SGN-<year>-<6 digits>, counted per
+// year in the comune's zone.
+func nextNumber(ctx context.Context, tx *store.Tx, at time.Time) (string, error) {
+	year := at.In(rome).Year()
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO reports_counter (year, last) VALUES ($1, 1)
+		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + 1 RETURNING last`, year).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("request number: %w", err)
+	}
+	return fmt.Sprintf("SGN-%d-%06d", year, n), nil
+}
+
+var rome = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
