@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,16 @@ func newApp(t *testing.T) (*kerneltest.App, *notify.Module) {
 	t.Helper()
 	m := notify.New(notify.Config{PollDelay: 50 * time.Millisecond})
 	app := kerneltest.New(t, m, reportsStub{})
+	// Wait until the app serves: a test that ends while the kernel is still
+	// starting makes Run fail on the cancelled context.
+	kerneltest.Eventually(t, 10*time.Second, "app ready", func() bool {
+		resp, err := http.Get(app.URL + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
 	return app, m
 }
 
@@ -222,5 +233,37 @@ func TestLegalNoticeThroughSEND(t *testing.T) {
 	}
 	if n, _ := m.Simulators().SEND.Stats(); n != 1 {
 		t.Errorf("SEND received %d", n)
+	}
+}
+
+func TestSearchFilters(t *testing.T) {
+	app, m := newApp(t)
+	m.Simulators().IO.NotUser(laura)
+	data := map[string]any{"number": "3", "state": "chiusa"}
+	a, _ := send(t, app, kernel.Notification{FiscalCode: mario, Template: "reports.state_changed", Data: data})
+	b, _ := send(t, app, kernel.Notification{FiscalCode: laura, Template: "reports.state_changed", Data: data})
+	waitStatus(t, app, b, "io", "failed")
+	cases := []struct {
+		f    notify.Filter
+		want []string
+	}{
+		{notify.Filter{}, []string{b, a}},
+		{notify.Filter{FiscalCode: mario}, []string{a}},
+		{notify.Filter{Channel: "io", Status: "failed"}, []string{b}},
+		{notify.Filter{Text: "SEGNALAZIONE 3"}, []string{b, a}},
+		{notify.Filter{Template: "notify.avviso"}, nil},
+	}
+	for i, c := range cases {
+		rows, total, err := m.Search(context.Background(), c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.ID)
+		}
+		if total != len(c.want) || strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("case %d: got %v (total %d), want %v", i, got, total, c.want)
+		}
 	}
 }

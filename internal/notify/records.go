@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/store"
@@ -60,8 +61,20 @@ type Delivery struct {
 	UpdatedAt      time.Time
 }
 
-const messageColumns = `id, idempotency_key, fiscal_code, template, data, lang, subject, body, due_date, payment, legal,
-	COALESCE(campaign_id, ''), route, read_at, created_at`
+var messageColumns = messageCols("")
+
+// messageCols lists the columns scanMessage reads, qualified by alias ("m.").
+func messageCols(alias string) string {
+	cols := []string{"id", "idempotency_key", "fiscal_code", "template", "data", "lang", "subject", "body", "due_date", "payment", "legal",
+		"campaign_id", "route", "read_at", "created_at"}
+	for i, c := range cols {
+		cols[i] = alias + c
+		if c == "campaign_id" {
+			cols[i] = "COALESCE(" + alias + c + ", '')"
+		}
+	}
+	return strings.Join(cols, ", ")
+}
 
 type scanner interface{ Scan(...any) error }
 

@@ -84,7 +84,7 @@ func (m *Module) Search(ctx context.Context, f Filter) ([]Row, int, error) {
 	}
 	args = append(args, f.PageSize, (f.Page-1)*f.PageSize)
 	q := fmt.Sprintf(`SELECT %s FROM notify_messages m%s ORDER BY m.created_at DESC, m.id DESC LIMIT $%d OFFSET $%d`,
-		prefixed("m.", messageColumns), where, len(args)-1, len(args))
+		messageCols("m."), where, len(args)-1, len(args))
 	rows, err := m.deps.DB.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, err
@@ -108,18 +108,4 @@ func (m *Module) Search(ctx context.Context, f Filter) ([]Row, int, error) {
 		}
 	}
 	return out, total, nil
-}
-
-// prefixed qualifies a column list with a table alias.
-func prefixed(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, p := range parts {
-		p = strings.TrimSpace(p)
-		if strings.HasPrefix(p, "COALESCE(") {
-			parts[i] = "COALESCE(" + alias + strings.TrimPrefix(p, "COALESCE(")
-			continue
-		}
-		parts[i] = alias + p
-	}
-	return strings.Join(parts, ", ")
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/kernel"
-	"github.com/arengo-pa/arengo/internal/portal"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
@@ -16,6 +15,10 @@ const (
 	demoNotIOUser = "VRDGPP70T10G224J"
 	demoBlocked   = "FRRSFN92C55G224U"
 )
+
+// demoCitizens are the portal's demo citizens (internal/portal/demo.go);
+// names and addresses come from the citizen registry when seeding.
+var demoCitizens = []string{"RSSMRA80A01H501U", "BNCLRA85M41G224B", demoNotIOUser, demoBlocked}
 
 func (m *Module) configureDemoSimulators() {
 	if m.sims != nil && m.sims.IO != nil {
@@ -28,20 +31,25 @@ func (m *Module) configureDemoSimulators() {
 // idempotency keys make a second run change nothing.
 func (m *Module) SeedDemo(ctx context.Context, d *kernel.Deps) error {
 	return d.DB.Transact(ctx, func(tx *store.Tx) error {
-		if err := savePreferences(ctx, tx, Preferences{FiscalCode: portal.DemoCitizens[1].FiscalCode, IO: true, Email: true,
-			EmailAddress: portal.DemoCitizens[1].Email, Lang: "it"}); err != nil {
-			return err
-		}
 		due := time.Now().UTC().AddDate(0, 1, 0).Truncate(24 * time.Hour)
-		for _, c := range portal.DemoCitizens {
-			if _, err := m.Notify(ctx, tx, kernel.Notification{FiscalCode: c.FiscalCode, Template: TemplateWelcome,
-				Data: map[string]any{"nome": c.Name}, IdempotencyKey: "demo:welcome:" + c.FiscalCode}); err != nil {
+		for i, cf := range demoCitizens {
+			name, email := "cittadino", ""
+			if c, err := d.Auth.CitizenByFiscalCode(ctx, cf); err == nil {
+				name, email = c.Name, c.Email
+			}
+			if i == 1 && email != "" { // Laura Bianchi chose App IO and e-mail
+				if err := savePreferences(ctx, tx, Preferences{FiscalCode: cf, IO: true, Email: true, EmailAddress: email, Lang: "it"}); err != nil {
+					return err
+				}
+			}
+			if _, err := m.Notify(ctx, tx, kernel.Notification{FiscalCode: cf, Template: TemplateWelcome,
+				Data: map[string]any{"nome": name}, IdempotencyKey: "demo:welcome:" + cf}); err != nil {
 				return err
 			}
-			if _, err := m.Notify(ctx, tx, kernel.Notification{FiscalCode: c.FiscalCode, Template: TemplateNotice, DueDate: &due,
+			if _, err := m.Notify(ctx, tx, kernel.Notification{FiscalCode: cf, Template: TemplateNotice, DueDate: &due,
 				Data: map[string]any{"titolo": "Scadenza TARI: prima rata", "testo": "Ti ricordiamo che la **prima rata della TARI** scade il " +
 					due.Format("02/01/2006") + ". Trovi l'avviso di pagamento nella tua Area personale e puoi pagarlo con pagoPA."},
-				IdempotencyKey: "demo:tari:" + c.FiscalCode}); err != nil {
+				IdempotencyKey: "demo:tari:" + cf}); err != nil {
 				return err
 			}
 		}
