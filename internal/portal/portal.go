@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/arengo-pa/arengo/internal/kernel"
+	"github.com/arengo-pa/arengo/internal/oidclogin"
 	"github.com/arengo-pa/arengo/internal/store"
 	"github.com/arengo-pa/arengo/internal/web"
 )
@@ -72,5 +73,5 @@ func (m *Module) Init(d *kernel.Deps) error {
 		d.Web.HandleFunc(r.pattern, r.access, r.h)
 	}
 	d.Web.AddNav(web.NavItem{Label: web.Msg{IT: "Amministrazione", EN: "Administration"}, Href: "/admin", Access: web.Staff, Order: 90})
-	return nil
+	return oidclogin.Register(d)
 }
