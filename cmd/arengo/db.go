@@ -99,6 +99,6 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "user %s saved (id %s, roles %s)\n", username, id, strings.Join(roleList, ", "))
+	fmt.Fprintf(stdout, "user %s saved (id %s, roles %s)\n", strings.ToLower(strings.TrimSpace(username)), id, strings.Join(roleList, ", "))
 	return nil
 }
