@@ -88,8 +88,9 @@ func (s *Sim) Pay(ctx context.Context, org, nav, pspID string) (gpd.SendRTReques
 	}
 	now := s.cfg.Now().UTC().Truncate(time.Second)
 	s.seq++
-	iur := fmt.Sprintf("IUR%s%08d", now.Format("20060102"), s.seq)
 	rt := buildReceipt(org, p, o, psp, newID(), now)
+	// SACI: the FdR's IUR is the receipt id (real PSPs sometimes differ, pagopa.md 9.5).
+	iur := rt.Receipt.ReceiptID
 	o.Status, o.PaymentDate, o.IDReceipt = gpd.OptionPaid, &now, rt.Receipt.ReceiptID
 	recompute(p)
 	if p.Status == gpd.StatusPaid {

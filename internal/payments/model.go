@@ -1,0 +1,107 @@
+package payments
+
+import (
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/payments/gpd"
+)
+
+// Position is a debt position ("dovuto") in the GPD shape: one debtor, one or
+// more payment options (the single payment and/or instalments), each with up to
+// five transfers.
+type Position struct {
+	ID          string
+	IUPD        string
+	DebtType    string
+	Debtor      Debtor
+	Description string
+	Status      string // GPD status, see gpd.Status*
+	GPDSync     string // P pending create, U pending update, D pending invalidate, S synced, E error
+	Source      string // form, import, api, demo
+	ImportIUD   string
+	TotalCents  int64
+	PaidCents   int64
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PaidAt      *time.Time
+	Options     []Option
+}
+
+// Debtor is the person or company that owes the amount.
+type Debtor struct {
+	Type       string // F natural person, G legal person
+	FiscalCode string
+	Name       string
+	Street     string
+	Civic      string
+	PostalCode string
+	City       string
+	Province   string
+	Country    string
+	Email      string
+}
+
+// Option is one payable notice of a position.
+type Option struct {
+	ID           string
+	IUV          string
+	NoticeNumber string
+	AmountCents  int64
+	Description  string
+	DueDate      time.Time
+	IsPartial    bool // an instalment of a plan
+	Instalment   int  // 0 for the single payment, 1..n for instalments
+	Status       string
+	PaidAt       *time.Time
+	ReceiptID    string
+	Transfers    []Transfer
+}
+
+// Transfer is the share of an option credited to one beneficiary.
+type Transfer struct {
+	Index       int
+	AmountCents int64
+	CreditorCF  string
+	CompanyName string
+	IBAN        string
+	PostalIBAN  string
+	Remittance  string
+	Category    string
+}
+
+// DebtType is a kind of dovuto the comune collects (TARI, MENSA, …).
+type DebtType struct {
+	Code            string
+	Description     string
+	Category        string // pagoPA taxonomy code
+	IBAN            string
+	PostalAccount   string
+	DueDateRequired bool
+	Active          bool
+}
+
+// Payable tells whether an option can be paid now.
+func (p Position) Payable(o Option) bool {
+	return o.Status == gpd.OptionUnpaid && (p.Status == gpd.StatusValid || p.Status == gpd.StatusPartiallyPaid)
+}
+
+// statusLabels are the Italian names of GPD statuses shown to people.
+var statusLabels = map[string]string{
+	gpd.StatusDraft:         "Bozza",
+	gpd.StatusPublished:     "Pubblicata",
+	gpd.StatusValid:         "Da pagare",
+	gpd.StatusInvalid:       "Annullata",
+	gpd.StatusExpired:       "Scaduta",
+	gpd.StatusPartiallyPaid: "Pagata in parte",
+	gpd.StatusPaid:          "Pagata",
+	gpd.StatusReported:      "Pagata e rendicontata",
+}
+
+// StatusLabel is the Italian label of a status.
+func StatusLabel(s string) string {
+	if l, ok := statusLabels[s]; ok {
+		return l
+	}
+	return s
+}

@@ -1,0 +1,48 @@
+package payments
+
+import "github.com/arengo-pa/arengo/internal/web"
+
+type pages struct {
+	list, totals, newPos, detail, imports, importOne, panel *web.Page
+}
+
+func parsePages(w *web.Server) pages {
+	t := func(f string) *web.Page { return w.Templates(templatesFS, "templates/"+f) }
+	return pages{
+		list:      t("staff_list.html"),
+		totals:    t("staff_totals.html"),
+		newPos:    t("staff_new.html"),
+		detail:    t("staff_detail.html"),
+		imports:   t("staff_imports.html"),
+		importOne: t("staff_import.html"),
+		panel:     t("panel.html"),
+	}
+}
+
+var messages = map[string]web.Msg{
+	"payments.positions":  {IT: "Posizioni debitorie", EN: "Debt positions"},
+	"payments.new":        {IT: "Nuova posizione", EN: "New position"},
+	"payments.imports":    {IT: "Importazioni MyPay", EN: "MyPay imports"},
+	"payments.totals":     {IT: "Totali per tipo di dovuto", EN: "Totals by type"},
+	"payments.search":     {IT: "Cerca", EN: "Search"},
+	"payments.export":     {IT: "Esporta CSV", EN: "Export CSV"},
+	"payments.to_pay":     {IT: "Da pagare", EN: "To pay"},
+	"payments.paid":       {IT: "Pagati", EN: "Paid"},
+	"payments.pay":        {IT: "Paga con pagoPA", EN: "Pay with pagoPA"},
+	"payments.notice":     {IT: "Scarica l'avviso", EN: "Download the notice"},
+	"payments.receipt":    {IT: "Scarica la ricevuta", EN: "Download the receipt"},
+	"payments.none_due":   {IT: "Nessun pagamento in sospeso.", EN: "Nothing to pay."},
+	"payments.none_paid":  {IT: "Nessun pagamento effettuato.", EN: "No payments yet."},
+	"payments.due":        {IT: "Scadenza", EN: "Due date"},
+	"payments.amount":     {IT: "Importo", EN: "Amount"},
+	"payments.code":       {IT: "Codice avviso", EN: "Notice number"},
+	"payments.subject":    {IT: "Causale", EN: "Subject"},
+	"payments.paid_on":    {IT: "Pagato il", EN: "Paid on"},
+	"payments.debtor":     {IT: "Debitore", EN: "Debtor"},
+	"payments.status":     {IT: "Stato", EN: "Status"},
+	"payments.type":       {IT: "Tipo di dovuto", EN: "Type"},
+	"payments.all":        {IT: "Tutti", EN: "All"},
+	"payments.paid_csv":   {IT: "Esporta pagati (formato MyPay)", EN: "Export paid (MyPay format)"},
+	"payments.notices":    {IT: "Avvisi in PDF (zip)", EN: "Notices as PDF (zip)"},
+	"payments.no_results": {IT: "Nessuna posizione trovata.", EN: "No positions found."},
+}
