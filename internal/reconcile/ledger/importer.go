@@ -49,9 +49,16 @@ func (e *InvalidError) Unwrap() error { return e.Err }
 var contentTypes = map[string]string{flows.KindFdRXML: "application/xml", flows.KindOPI: "application/xml", flows.KindFdRJSON: "application/json",
 	flows.KindReceipt: "application/x-ndjson", flows.KindGdCCSV: "text/csv", flows.KindMyPay: "text/csv", flows.KindNotify: "text/csv"}
 
+// ImportOptions say where a file came from and who loaded it.
+type ImportOptions struct {
+	Source   string // "upload", "api", "cli", "inbox", "demo"
+	Actor    string
+	Progress func(done, total int64) // bytes parsed of the file's size
+}
+
 // Import loads one file in a single transaction: all of it or nothing. The raw
 // bytes are archived under their SHA-256, which also recognises a file loaded twice.
-func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, source, actor string) (ImportResult, error) {
+func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportOptions) (ImportResult, error) {
 	res := ImportResult{Name: filepath.Base(name)}
 	tmp, err := os.CreateTemp("", "reconcile-import-*")
 	if err != nil {
@@ -93,10 +100,10 @@ func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, source, a
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_file (id, kind, name, sha256, blob_key, size_bytes, rows_read, rows_skipped, problems, source, imported_by, imported_at)
-			VALUES ($1, $2, $3, $4, $5, $6, 0, 0, '[]', $7, $8, $9)`, res.FileID, res.Kind, res.Name, res.SHA256, key, size, source, actor, store.Now()); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, 0, 0, '[]', $7, $8, $9)`, res.FileID, res.Kind, res.Name, res.SHA256, key, size, o.Source, o.Actor, store.Now()); err != nil {
 			return err
 		}
-		br := bufio.NewReaderSize(tmp, 256<<10)
+		br := bufio.NewReaderSize(&progressReader{r: tmp, total: size, report: o.Progress}, 256<<10)
 		var err error
 		switch res.Kind {
 		case flows.KindFdRXML, flows.KindFdRJSON:
@@ -353,4 +360,22 @@ func (l *Ledger) RecordReceipt(ctx context.Context, r flows.Receipt, eventID str
 		}
 		return l.emit(ctx, tx, EventReceiptRecorded, r.ReceiptID, map[string]any{"receipt_id": r.ReceiptID, "iuv": r.IUV, "amount_cents": r.AmountCents, "event_id": eventID})
 	})
+}
+
+// progressReader reports bytes read, at most once per MiB.
+type progressReader struct {
+	r           io.Reader
+	done, total int64
+	last        int64
+	report      func(done, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.done += int64(n)
+	if p.report != nil && (p.done-p.last >= 1<<20 || err == io.EOF) {
+		p.last = p.done
+		p.report(p.done, p.total)
+	}
+	return n, err
 }

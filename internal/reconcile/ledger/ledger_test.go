@@ -70,7 +70,7 @@ func importFile(t *testing.T, l *ledger.Ledger, path string) ledger.ImportResult
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res, err := l.Import(context.Background(), path, f, "test", "tester")
+	res, err := l.Import(context.Background(), path, f, ledger.ImportOptions{Source: "test", Actor: "tester"})
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
@@ -187,7 +187,7 @@ func TestImportRefusals(t *testing.T) {
 	l := newLedger(db, &events)
 	first := importFile(t, l, files.FdR[0])
 	f, _ := os.Open(files.FdR[0])
-	_, err = l.Import(ctx, "copia.xml", f, "test", "tester")
+	_, err = l.Import(ctx, "copia.xml", f, ledger.ImportOptions{Source: "test", Actor: "tester"})
 	f.Close()
 	var dup *ledger.DuplicateError
 	if !errors.As(err, &dup) || dup.FileID != first.FileID {
@@ -201,7 +201,7 @@ func TestImportRefusals(t *testing.T) {
 	}
 	var count int64
 	db.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_flow_row").Scan(&count)
-	_, err = l.Import(ctx, "rotto", strings.NewReader(bad), "test", "tester")
+	_, err = l.Import(ctx, "rotto", strings.NewReader(bad), ledger.ImportOptions{Source: "test", Actor: "tester"})
 	var inv *ledger.InvalidError
 	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "campo") {
 		t.Fatalf("malformed flow: %v", err)
@@ -213,10 +213,10 @@ func TestImportRefusals(t *testing.T) {
 	}
 	// A flow for another ente is refused.
 	other := strings.ReplaceAll(string(data), ec, "99999999999")
-	if _, err = l.Import(ctx, "altro-ente", strings.NewReader(other), "test", "tester"); !errors.As(err, &inv) || !strings.Contains(err.Error(), "99999999999") {
+	if _, err = l.Import(ctx, "altro-ente", strings.NewReader(other), ledger.ImportOptions{Source: "test", Actor: "tester"}); !errors.As(err, &inv) || !strings.Contains(err.Error(), "99999999999") {
 		t.Fatalf("other ente: %v", err)
 	}
-	if _, err = l.Import(ctx, "boh.txt", strings.NewReader("ciao"), "test", "tester"); !errors.As(err, &inv) {
+	if _, err = l.Import(ctx, "boh.txt", strings.NewReader("ciao"), ledger.ImportOptions{Source: "test", Actor: "tester"}); !errors.As(err, &inv) {
 		t.Fatalf("unknown format: %v", err)
 	}
 }

@@ -24,11 +24,11 @@ type Stats struct {
 	Removed int64 `json:"removed"`
 }
 
-// run is one reclassification: caches that stay valid for its duration.
+// run is one reclassification and the flows read in its current batch.
 type run struct {
 	l        *Ledger
 	notified map[string]bool
-	flows    map[string]*match.FlowEvidence // by IUF; nil = no flow loaded
+	flows    map[string]*match.FlowEvidence // by IUF, this batch only; nil = no flow loaded
 	now      time.Time
 	stats    Stats
 }
@@ -105,6 +105,9 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 			return nil
 		}
 		slices.Sort(keys)
+		// Flows are read afresh in every transaction: another import or run may
+		// have changed them since the previous batch.
+		clear(rn.flows)
 		before := rn.stats
 		switch kind {
 		case dirtyIUF:
@@ -234,9 +237,7 @@ func (rn *run) save(ctx context.Context, tx *store.Tx, kind string, items []matc
 	seen := make(map[string]bool, len(items))
 	for _, it := range items {
 		seen[it.Key] = true
-		if it.Day.IsZero() {
-			it.Day = rn.now.Truncate(24 * time.Hour)
-		}
+		it.Day = civilDay(it.Day, rn.now)
 		why, err := json.Marshal(it.Why)
 		if err != nil {
 			return false, err
@@ -462,3 +463,21 @@ func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) err
 	_, err = rn.save(ctx, tx, match.KindMovement, items, old)
 	return err
 }
+
+// civilDay keeps only the Italian calendar date (as midnight UTC), so items
+// group by day with plain SQL on both engines; no date means today.
+func civilDay(t, now time.Time) time.Time {
+	if t.IsZero() {
+		t = now
+	}
+	y, m, d := t.In(rome).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+var rome = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()

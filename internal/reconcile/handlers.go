@@ -1,0 +1,154 @@
+package reconcile
+
+import (
+	"database/sql"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/audit"
+	"github.com/arengo-pa/arengo/internal/auth"
+	"github.com/arengo-pa/arengo/internal/errs"
+	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/jobs"
+	"github.com/arengo-pa/arengo/internal/reconcile/ledger"
+	"github.com/arengo-pa/arengo/internal/reconcile/match"
+	"github.com/arengo-pa/arengo/internal/store"
+	"github.com/arengo-pa/arengo/internal/web"
+)
+
+func (m *Module) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f := filterFrom(r.URL.Query())
+	if f.From.IsZero() && f.To.IsZero() {
+		f.To = time.Now().UTC().Truncate(24 * time.Hour)
+		f.From = f.To.AddDate(0, 0, -30)
+	}
+	codes, _, err := m.totals(ctx, f)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	pending, err := m.ledger.Pending(ctx)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	files, err := m.files(ctx, 5, 0)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	m.deps.Web.Render(w, r, m.pages.dashboard, map[string]any{"Filter": f, "Codes": codes, "Pending": pending, "Files": files})
+}
+
+func (m *Module) itemList(w http.ResponseWriter, r *http.Request) {
+	m.renderItems(w, r, filterFrom(r.URL.Query()), "Voci classificate")
+}
+
+// anomalies is the work queue: warnings and errors not hidden by an operator.
+func (m *Module) anomalies(w http.ResponseWriter, r *http.Request) {
+	f := filterFrom(r.URL.Query())
+	f.Anomalies = true
+	if !r.URL.Query().Has("nascosti") {
+		f.Hidden = "no"
+	}
+	m.renderItems(w, r, f, "Anomalie da lavorare")
+}
+
+func (m *Module) renderItems(w http.ResponseWriter, r *http.Request, f itemFilter, title string) {
+	ctx := r.Context()
+	pager := web.NewPager(r, 50)
+	total, err := m.countItems(ctx, f)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	pager.Total = total
+	items, err := m.items(ctx, f, pager.PageSize, pager.Offset())
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	m.deps.Web.Render(w, r, m.pages.items, map[string]any{"Title": title, "Filter": f, "Items": items, "Total": total, "Pager": pager, "Codes": match.AllCodes})
+}
+
+// movementRow is a treasury movement shown next to its item.
+type movementRow struct {
+	ID, Causale, Payer, Sospeso, Code string
+	Date                              time.Time
+	AmountCents                       int64
+	Regularized                       bool
+}
+
+func (m *Module) item(r *http.Request, kind, key string) (itemRow, error) {
+	row := m.deps.DB.QueryRowContext(r.Context(), "SELECT "+itemColumns+" FROM reconcile_item WHERE kind = $1 AND key = $2", kind, key)
+	it, err := scanItem(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, errs.E(errs.ENOTFOUND, "Voce %s non trovata", key)
+	}
+	return it, err
+}
+
+func (m *Module) itemDetail(w http.ResponseWriter, r *http.Request) {
+	it, err := m.item(r, r.URL.Query().Get("tipo"), r.URL.Query().Get("chiave"))
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	data := map[string]any{"Item": it}
+	if it.Kind == match.KindMovement {
+		var mv movementRow
+		err := m.deps.DB.QueryRowContext(r.Context(), "SELECT id, causale, payer, sospeso, op_date, amount_cents, regularized FROM reconcile_movement WHERE id = $1",
+			it.Key).Scan(&mv.ID, &mv.Causale, &mv.Payer, &mv.Sospeso, &mv.Date, &mv.AmountCents, &mv.Regularized)
+		if err == nil {
+			data["Movement"] = mv
+		}
+	}
+	m.deps.Web.Render(w, r, m.pages.item, data)
+}
+
+// itemAnnotate saves an operator's note and the hidden flag; both survive
+// reclassification (a changed code shows a hidden item again).
+func (m *Module) itemAnnotate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	kind, key := r.FormValue("tipo"), r.FormValue("chiave")
+	note := strings.TrimSpace(r.FormValue("nota"))
+	hidden := r.FormValue("nascosta") == "1"
+	if len(note) > 2000 {
+		m.deps.Web.Error(w, r, errs.Field("nota", "La nota può avere al massimo 2000 caratteri"))
+		return
+	}
+	before, err := m.item(r, kind, key)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	p := auth.FromContext(ctx)
+	err = m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE reconcile_item SET note = $1, hidden = $2, noted_by = $3, noted_at = $4 WHERE kind = $5 AND key = $6",
+			note, hidden, p.Name, store.Now(), kind, key); err != nil {
+			return err
+		}
+		after := map[string]any{"note": note, "hidden": hidden}
+		if err := audit.Record(ctx, tx, audit.Entry{Action: "reconcile.annotate", ObjectType: "reconcile_item", ObjectID: kind + ":" + key,
+			Before: map[string]any{"note": before.Note, "hidden": before.Hidden}, After: after}); err != nil {
+			return err
+		}
+		return events.Append(ctx, tx, events.Event{Type: ledger.EventItemAnnotated, AggregateType: "reconcile_item", AggregateID: kind + ":" + key, Data: after})
+	})
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/riconciliazione/voce?tipo="+kind+"&chiave="+urlQuery(key)+"&esito=salvata", http.StatusSeeOther)
+}
+
+func (m *Module) classifyNow(w http.ResponseWriter, r *http.Request) {
+	if _, err := m.deps.Jobs.Enqueue(r.Context(), nil, jobClassify, struct{}{}, jobs.Opts{}); err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/riconciliazione", http.StatusSeeOther)
+}

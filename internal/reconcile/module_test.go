@@ -1,0 +1,281 @@
+package reconcile_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
+	"github.com/arengo-pa/arengo/internal/reconcile"
+	"github.com/arengo-pa/arengo/internal/reconcile/flows"
+	"github.com/arengo-pa/arengo/internal/reconcile/gen"
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+const ec = "00644060287"
+
+func upload(t *testing.T, app *kerneltest.App, c *http.Client, path string) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("flusso", filepath.Base(path))
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", app.URL+"/admin/riconciliazione/file", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/riconciliazione/caricamenti/") {
+		t.Fatalf("upload %s: %d %s", path, res.StatusCode, res.Header.Get("Location"))
+	}
+	return res.Header.Get("Location")
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func count(t *testing.T, app *kerneltest.App, q string, args ...any) int {
+	var n int
+	if err := app.Deps.DB.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestUploadClassifyAndBackOffice drives the module through real HTTP: files
+// uploaded by a staff member are imported by jobs, classified, and shown in
+// the dashboard, lists, exports and accounting; the answer matches the
+// generator's for every item.
+func TestUploadClassifyAndBackOffice(t *testing.T) {
+	app := kerneltest.NewWith(t, kerneltest.Options{Env: map[string]string{reconcile.EnvEC: ec}}, reconcile.New())
+	c := app.Client(t)
+	app.LoginStaff(t, c, "ragioneria", reconcile.PermManage)
+	if code, _ := get(t, c, app.URL+"/admin/riconciliazione"); code != 200 {
+		t.Fatalf("dashboard: %d", code)
+	}
+	// Notified debt type configured through the form.
+	form := url.Values{"tipo": {gen.NotifiedDebtType}, "descrizione": {"Mensa"}, "capitolo": {"3050"}, "accertamento": {"2026/305"}, "notificato": {"1"}}
+	res, err := c.PostForm(app.URL+"/admin/riconciliazione/tipi-dovuto", form)
+	if err != nil || res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "esito=salvato") {
+		t.Fatalf("debt type: %v %v", err, res.Header.Get("Location"))
+	}
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 400, Seed: 9, FlowMax: 50, EC: ec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := files.All()
+	for _, p := range all {
+		upload(t, app, c, p)
+	}
+	kerneltest.Eventually(t, 60*time.Second, "every upload imported and classified", func() bool {
+		return count(t, app, "SELECT COUNT(*) FROM reconcile_file") == len(all) &&
+			count(t, app, "SELECT COUNT(*) FROM kernel_jobs WHERE kind LIKE 'reconcile.%' AND status NOT IN ('done', 'succeeded', 'completed')") == 0 &&
+			count(t, app, "SELECT COUNT(*) FROM reconcile_dirty") == 0
+	})
+	want := map[string]string{}
+	data, _ := os.ReadFile(files.Expected)
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(l, ";")
+		want[f[0]+";"+f[1]] = f[2]
+	}
+	rows, err := app.Deps.DB.QueryContext(context.Background(), "SELECT kind, key, code FROM reconcile_item")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for rows.Next() {
+		var k, key, code string
+		rows.Scan(&k, &key, &code)
+		got[k+";"+key] = code
+	}
+	rows.Close()
+	if len(got) != len(want) {
+		t.Errorf("got %d items, want %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Fatalf("%s: got %q want %q", k, got[k], w)
+		}
+	}
+
+	// The same file again is recognised and not loaded twice.
+	loc := upload(t, app, c, all[3])
+	kerneltest.Eventually(t, 20*time.Second, "duplicate refused", func() bool {
+		_, body := get(t, c, app.URL+loc)
+		return strings.Contains(body, "già caricato")
+	})
+	if n := count(t, app, "SELECT COUNT(*) FROM reconcile_file"); n != len(all) {
+		t.Fatalf("duplicate loaded: %d files", n)
+	}
+
+	for _, page := range []struct{ path, want string }{
+		{"/admin/riconciliazione", "RT_IUF_TES"},
+		{"/admin/riconciliazione/anomalie", "DOPPI"},
+		{"/admin/riconciliazione/voci?codice=RT_NO_IUF&tipo=payment", "diverso dalla ricevuta"},
+		{"/admin/riconciliazione/grafico-giorni.svg", "<svg"},
+		{"/admin/riconciliazione/file", "giornale_opi.xml"},
+		{"/admin/riconciliazione/contabilita", "3050"},
+		{"/admin/riconciliazione/voci.csv?codice=DOPPI", "DOPPI"},
+		{"/admin/riconciliazione/contabilita.csv", "importo_riscosso"},
+		{"/admin/riconciliazione/sospesi.csv", "sospeso"},
+		{"/admin/riconciliazione/tipi-dovuto.csv", "MENSA"},
+		{"/admin/riconciliazione/file.csv", "sha256"},
+	} {
+		code, body := get(t, c, app.URL+page.path)
+		if code != 200 || !strings.Contains(body, page.want) {
+			t.Errorf("%s: status %d, %q missing", page.path, code, page.want)
+		}
+	}
+	res, err = c.Get(app.URL + "/admin/riconciliazione/voci.xlsx?anomalie=1")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("xlsx: %v", err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !bytes.HasPrefix(b, []byte("PK")) {
+		t.Fatal("xlsx is not a zip")
+	}
+
+	// An operator hides an anomaly with a note: it leaves the queue, stays in the list.
+	var key string
+	app.Deps.DB.QueryRowContext(context.Background(), "SELECT key FROM reconcile_item WHERE code = 'TES_NO_MATCH' ORDER BY key LIMIT 1").Scan(&key)
+	res, err = c.PostForm(app.URL+"/admin/riconciliazione/voce", url.Values{"tipo": {"movement"}, "chiave": {key}, "nota": {"giroconto interno, verificato"}, "nascosta": {"1"}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("annotate: %v %d", err, res.StatusCode)
+	}
+	_, queue := get(t, c, app.URL+"/admin/riconciliazione/anomalie?codice=TES_NO_MATCH&cerca="+url.QueryEscape(key))
+	_, detail := get(t, c, app.URL+"/admin/riconciliazione/voce?tipo=movement&chiave="+url.QueryEscape(key))
+	if strings.Contains(queue, "giroconto interno") || !strings.Contains(detail, "giroconto interno, verificato") {
+		t.Fatal("hidden item still in the queue, or note lost")
+	}
+	if count(t, app, "SELECT COUNT(*) FROM kernel_audit WHERE action = 'reconcile.annotate'") != 1 {
+		t.Fatal("annotation not audited")
+	}
+
+	// Without the permission the back office is closed.
+	other := app.Client(t)
+	app.LoginStaff(t, other, "anagrafe")
+	if code, _ := get(t, other, app.URL+"/admin/riconciliazione"); code != http.StatusForbidden {
+		t.Fatalf("without permission: %d", code)
+	}
+
+	// API: read with a key, upload refused without the manage scope.
+	key1 := app.APIKey(t, reconcile.PermRead)
+	req, _ := http.NewRequest("GET", app.URL+"/api/v1/reconcile/items?code=IUV_NO_RT&page_size=5", nil)
+	req.Header.Set("Authorization", "Bearer "+key1)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct {
+		Items []struct{ Code string }
+		Total int
+	}
+	json.NewDecoder(res.Body).Decode(&page)
+	res.Body.Close()
+	if res.StatusCode != 200 || page.Total == 0 || len(page.Items) != 5 || page.Items[0].Code != "IUV_NO_RT" {
+		t.Fatalf("api items: %d %+v", res.StatusCode, page)
+	}
+	req, _ = http.NewRequest("POST", app.URL+"/api/v1/reconcile/files?name=x.xml", strings.NewReader("<x/>"))
+	req.Header.Set("Authorization", "Bearer "+key1)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	res, _ = http.DefaultClient.Do(req)
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("upload with read scope: %d", res.StatusCode)
+	}
+}
+
+// TestReceiptEventAndLateFlow: a receipt published by the payments module is
+// "paid, not reported" until its FdR arrives through the watched folder.
+func TestReceiptEventAndLateFlow(t *testing.T) {
+	inbox := t.TempDir()
+	app := kerneltest.NewWith(t, kerneltest.Options{Env: map[string]string{reconcile.EnvEC: ec, reconcile.EnvInbox: inbox, reconcile.EnvInbox + "_POLL": "200ms"}},
+		reconcile.New())
+	ctx := context.Background()
+	paid := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	ev := flows.ReceiptEvent{ReceiptID: "rt-1", IUV: "01000000001234519", NoticeNumber: "301000000001234519", IUR: "IUR-1", CreditorFiscalCode: ec,
+		AmountCents: 12550, PaymentDate: paid, PSPID: "BPPIITRRXXX", PSPName: "Poste", DebtType: "TARI", IUPD: "P1",
+		Transfers: []flows.EventTransfer{{IDTransfer: "1", AmountCents: 12550, FiscalCodePA: ec, IBAN: "IT60X0542811101000000123456", Remittance: "TARI 2026", Category: "9/0101100IM/"}}}
+	if err := app.Deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		return events.Append(ctx, tx, events.Event{Type: "payments.receipt_received", AggregateType: "receipt", AggregateID: "rt-1", AggregateVersion: 1, Data: ev})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	code := func() string {
+		var c string
+		app.Deps.DB.QueryRowContext(ctx, "SELECT code FROM reconcile_item WHERE kind = 'payment' AND key = $1", ev.IUV+"/1").Scan(&c)
+		return c
+	}
+	kerneltest.Eventually(t, 30*time.Second, "receipt classified", func() bool { return code() == "RT_NO_IUF" })
+
+	h := flows.FlowHeader{IUF: "2026-11-25BPPIITRRXXX-0000000001", FlowTime: paid.Add(20 * time.Hour), Regulation: "TRN1", RegulationDate: paid.AddDate(0, 0, 1),
+		PSPID: "BPPIITRRXXX", PSPName: "Poste", ECFiscalCode: ec, DeclaredCount: 1, DeclaredTotal: 12550}
+	var fdr bytes.Buffer
+	flows.WriteFdRXML(&fdr, h, func(y func(flows.FlowRow) error) error {
+		return y(flows.FlowRow{Index: 1, IUV: ev.IUV, IUR: "IUR-1", TransferIndex: 1, AmountCents: 12550, Outcome: "0", Date: paid})
+	})
+	writeOld := func(name string, data []byte) {
+		p := filepath.Join(inbox, name)
+		os.WriteFile(p, data, 0o644)
+		old := time.Now().Add(-time.Minute)
+		os.Chtimes(p, old, old)
+	}
+	writeOld("fdr.xml", fdr.Bytes())
+	writeOld("rotto.xml", []byte("<FlussoRiversamento><versioneOggetto>9</versioneOggetto>"))
+	kerneltest.Eventually(t, 30*time.Second, "late FdR reported the payment", func() bool { return code() == "RT_IUF" })
+	kerneltest.Eventually(t, 10*time.Second, "bad file set aside with its reason", func() bool {
+		b, err := os.ReadFile(filepath.Join(inbox, "scartati", "rotto.xml.errore.txt"))
+		return err == nil && strings.Contains(string(b), "versioneOggetto")
+	})
+	if _, err := os.Stat(filepath.Join(inbox, "caricati", "fdr.xml")); err != nil {
+		t.Fatal("loaded file not moved to caricati")
+	}
+	csv := "de_anno_bolletta;cod_bolletta;dt_contabile;de_denominazione;de_causale;num_importo;dt_valuta\n" +
+		"2026;77;2026-11-25;POSTE ITALIANE;/PUR/LGPE- RIVERSAMENTO/URI/2026-11-25BPPIITRRXXX-0000000001;125.50;2026-11-25\n"
+	writeOld("giornale.csv", []byte(csv))
+	kerneltest.Eventually(t, 30*time.Second, "treasury credit collected the flow", func() bool { return code() == "RT_IUF_TES" })
+}
+
+func TestSeedDemoIsIdempotent(t *testing.T) {
+	app := kerneltest.NewWith(t, kerneltest.Options{Env: map[string]string{reconcile.EnvEC: ec}}, reconcile.New())
+	m := app.Modules[0].(*reconcile.Module)
+	ctx := context.Background()
+	for range 2 {
+		if err := m.SeedDemo(ctx, app.Deps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := count(t, app, "SELECT COUNT(*) FROM reconcile_file")
+	if files == 0 || count(t, app, "SELECT COUNT(*) FROM reconcile_item WHERE code = 'RT_NO_IUF'") == 0 {
+		t.Fatal("demo day not loaded")
+	}
+	if err := m.SeedDemo(ctx, app.Deps); err != nil || count(t, app, "SELECT COUNT(*) FROM reconcile_file") != files {
+		t.Fatalf("second seed changed the files: %v", err)
+	}
+}

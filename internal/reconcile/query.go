@@ -1,0 +1,215 @@
+package reconcile
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/reconcile/match"
+)
+
+// itemFilter is the drill-down filter shared by the lists, the exports and the API.
+type itemFilter struct {
+	Kind, Code, Severity, Search string
+	From, To                     time.Time
+	Anomalies                    bool // severity WARNING or ERROR
+	Hidden                       string
+}
+
+func filterFrom(q url.Values) itemFilter {
+	f := itemFilter{Kind: q.Get("tipo"), Code: q.Get("codice"), Severity: q.Get("gravita"), Search: strings.TrimSpace(q.Get("cerca")),
+		Anomalies: q.Get("anomalie") == "1", Hidden: q.Get("nascosti")}
+	f.From, _ = time.Parse(time.DateOnly, q.Get("dal"))
+	f.To, _ = time.Parse(time.DateOnly, q.Get("al"))
+	return f
+}
+
+// Query rebuilds the filter's URL query (for pagination and export links).
+func (f itemFilter) Query() string {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("tipo", f.Kind)
+	set("codice", f.Code)
+	set("gravita", f.Severity)
+	set("cerca", f.Search)
+	set("nascosti", f.Hidden)
+	if f.Anomalies {
+		v.Set("anomalie", "1")
+	}
+	if !f.From.IsZero() {
+		v.Set("dal", f.From.Format(time.DateOnly))
+	}
+	if !f.To.IsZero() {
+		v.Set("al", f.To.Format(time.DateOnly))
+	}
+	return v.Encode()
+}
+
+func (f itemFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Code != "" {
+		add("code = ?", f.Code)
+	}
+	if f.Severity != "" {
+		add("severity = ?", f.Severity)
+	}
+	if f.Anomalies {
+		add("severity <> ?", string(match.Info))
+	}
+	if !f.From.IsZero() {
+		add("day >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		add("day <= ?", f.To)
+	}
+	switch f.Hidden {
+	case "si":
+		add("hidden = ?", true)
+	case "no":
+		add("hidden = ?", false)
+	}
+	if f.Search != "" {
+		args = append(args, f.Search)
+		n := len(args)
+		conds = append(conds, fmt.Sprintf("(iuv = $%d OR iuf = $%d OR key = $%d)", n, n, n))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// itemRow is one classified item as lists and exports show it.
+type itemRow struct {
+	Kind        string    `json:"kind"`
+	Key         string    `json:"key"`
+	Code        string    `json:"code"`
+	Label       string    `json:"label"`
+	Severity    string    `json:"severity"`
+	AmountCents int64     `json:"amount_cents"`
+	Day         time.Time `json:"day"`
+	IUV         string    `json:"iuv"`
+	IUF         string    `json:"iuf"`
+	DebtType    string    `json:"debt_type"`
+	Why         match.Why `json:"why"`
+	Hidden      bool      `json:"hidden"`
+	Note        string    `json:"note"`
+	NotedBy     string    `json:"noted_by"`
+}
+
+const itemColumns = "kind, key, code, severity, amount_cents, day, iuv, iuf, debt_type, why, hidden, note, noted_by"
+
+func scanItem(sc interface{ Scan(...any) error }) (itemRow, error) {
+	var r itemRow
+	var why string
+	if err := sc.Scan(&r.Kind, &r.Key, &r.Code, &r.Severity, &r.AmountCents, &r.Day, &r.IUV, &r.IUF, &r.DebtType, &why, &r.Hidden, &r.Note, &r.NotedBy); err != nil {
+		return r, err
+	}
+	r.Label = match.Code(r.Code).Label()
+	return r, json.Unmarshal([]byte(why), &r.Why)
+}
+
+func (m *Module) countItems(ctx context.Context, f itemFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	err := m.deps.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_item"+where, args...).Scan(&n)
+	return n, err
+}
+
+// eachItem streams the filtered items, most recent first, to fn.
+func (m *Module) eachItem(ctx context.Context, f itemFilter, limit, offset int, fn func(itemRow) error) error {
+	where, args := f.where()
+	q := "SELECT " + itemColumns + " FROM reconcile_item" + where + " ORDER BY day DESC, kind, key"
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", limit, offset)
+	}
+	rows, err := m.deps.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanItem(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (m *Module) items(ctx context.Context, f itemFilter, limit, offset int) ([]itemRow, error) {
+	var out []itemRow
+	err := m.eachItem(ctx, f, limit, offset, func(r itemRow) error { out = append(out, r); return nil })
+	return out, err
+}
+
+// codeTotal is one line of the dashboard.
+type codeTotal struct {
+	Code, Label, Severity string
+	Count                 int64
+	AmountCents           int64
+}
+
+// dayCode is one (day, severity) cell of the chart.
+type dayCode struct {
+	Day      time.Time
+	Severity string
+	Count    int64
+	Amount   int64
+}
+
+func (m *Module) totals(ctx context.Context, f itemFilter) ([]codeTotal, []dayCode, error) {
+	where, args := f.where()
+	rows, err := m.deps.DB.QueryContext(ctx, "SELECT code, severity, COUNT(*), SUM(amount_cents) FROM reconcile_item"+where+" GROUP BY code, severity", args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	byCode := map[string]codeTotal{}
+	for rows.Next() {
+		var t codeTotal
+		if err := rows.Scan(&t.Code, &t.Severity, &t.Count, &t.AmountCents); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		byCode[t.Code] = t
+	}
+	rows.Close()
+	var codes []codeTotal
+	for _, c := range match.AllCodes {
+		t := byCode[string(c)]
+		t.Code, t.Label, t.Severity = string(c), c.Label(), string(c.Severity())
+		codes = append(codes, t)
+	}
+	rows, err = m.deps.DB.QueryContext(ctx, "SELECT day, severity, COUNT(*), SUM(amount_cents) FROM reconcile_item"+where+" GROUP BY day, severity ORDER BY day", args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var days []dayCode
+	for rows.Next() {
+		var d dayCode
+		if err := rows.Scan(&d.Day, &d.Severity, &d.Count, &d.Amount); err != nil {
+			return nil, nil, err
+		}
+		days = append(days, d)
+	}
+	return codes, days, rows.Err()
+}
