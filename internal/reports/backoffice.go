@@ -28,8 +28,12 @@ func (m *Module) queue(w http.ResponseWriter, r *http.Request) {
 	states, _ := m.svc.States(ctx)
 	areas, _ := m.svc.Areas(ctx)
 	views, _ := m.svc.Views(ctx, auth.FromContext(ctx).ID)
+	for i := range views {
+		views[i].Href = "/admin/segnalazioni?" + views[i].Query
+	}
 	m.deps.Web.Render(w, r, m.pages.queue, map[string]any{"Reports": list, "Total": total, "Pager": pager, "Categories": cats,
-		"States": states, "Areas": areas, "Views": views, "Filter": r.URL.Query(), "Query": r.URL.RawQuery, "Now": m.svc.now()})
+		"States": states, "Areas": areas, "Views": views, "Filter": r.URL.Query(), "Query": r.URL.RawQuery, "Now": m.svc.now(),
+		"ExportURL": "/admin/segnalazioni/export.csv?" + r.URL.RawQuery})
 }
 
 // queueCSV exports the filtered queue (office data: staff only, audited).

@@ -121,7 +121,7 @@ func (m *Module) dashboard(w http.ResponseWriter, r *http.Request) {
 	cats, _ := m.svc.Categories(r.Context(), false)
 	areas, _ := m.svc.Areas(r.Context())
 	m.deps.Web.Render(w, r, m.pages.dashboard, map[string]any{"D": d, "Categories": cats, "Areas": areas, "Filter": q,
-		"Query": r.URL.RawQuery, "From": from, "To": to.Add(-time.Second),
+		"CSVURL": "/admin/segnalazioni/cruscotto.csv?" + r.URL.RawQuery, "From": from, "To": to.Add(-time.Second),
 		"Charts": []template.HTML{
 			stats.BarChart("Segnalazioni per categoria", d.ByCategory, ""),
 			stats.BarChart("Segnalazioni per mese", d.ByMonth, ""),

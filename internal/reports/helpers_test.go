@@ -24,7 +24,16 @@ func newEnv(t *testing.T) *env {
 	app := kerneltest.New(t, m)
 	e := &env{app: app, mod: m, svc: m.svc}
 	ctx := context.Background()
-	for _, c := range []Category{
+	for _, c := range newEnvCategories() {
+		if _, err := e.svc.SaveCategory(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+func newEnvCategories() []Category {
+	return []Category{
 		{Code: "buche", Name: "Buche stradali", Group: "Strade, marciapiedi, segnaletica e viabilità", Description: "Buche nell'asfalto",
 			RadiusM: 250, DeadlineDays: 15, Active: true, Hint: "Indica se la buca è pericolosa",
 			Attributes: []open311.Attribute{{Variable: true, Code: "pericolo", Datatype: open311.SingleValueList, Required: true,
@@ -32,12 +41,7 @@ func newEnv(t *testing.T) *env {
 		{Code: "rifiuti", Name: "Rifiuti abbandonati", Group: "Igiene urbana, rifiuti, pulizia e decoro", RadiusM: 100, DeadlineDays: 7,
 			Active: true, AnonymousAllowed: true},
 		{Code: "interna", Name: "Segnalazione riservata", RadiusM: 0, DeadlineDays: 30, Active: true, Private: true},
-	} {
-		if _, err := e.svc.SaveCategory(ctx, c); err != nil {
-			t.Fatal(err)
-		}
 	}
-	return e
 }
 
 func get(t *testing.T, c *http.Client, u string) (int, string, http.Header) {

@@ -164,4 +164,5 @@ type SavedView struct {
 	ID    string
 	Name  string
 	Query string
+	Href  string // the queue with this view's filters
 }

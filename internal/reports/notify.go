@@ -22,13 +22,13 @@ var notificationTemplates = []kernel.NotificationTemplate{
 	{
 		Key:      tmplCreated,
 		Subject:  web.Msg{IT: "Segnalazione {{.number}} ricevuta", EN: "Report {{.number}} received"},
-		Body:     web.Msg{IT: "Abbiamo ricevuto la segnalazione **{{.number}}** «{{.title}}». La risposta è prevista entro il {{.deadline}}.", EN: "We received report **{{.number}}** \"{{.title}}\". An answer is expected by {{.deadline}}."},
+		Body:     web.Msg{IT: "Abbiamo ricevuto la segnalazione **{{.number}}** «{{.title}}». La risposta è prevista entro il {{.deadline}}. Puoi seguirne lo stato nell'Area personale del sito del Comune.", EN: "We received report **{{.number}}** \"{{.title}}\". An answer is expected by {{.deadline}}. You can follow it in the personal area of the municipality's website."},
 		Required: []string{"number", "title", "deadline"},
 	},
 	{
 		Key:      tmplChanged,
 		Subject:  web.Msg{IT: "Segnalazione {{.number}}: {{.state}}", EN: "Report {{.number}}: {{.state}}"},
-		Body:     web.Msg{IT: "La segnalazione **{{.number}}** «{{.title}}» è ora nello stato **{{.state}}**.{{if .answer}}\n\n{{.answer}}{{end}}", EN: "Report **{{.number}}** \"{{.title}}\" is now **{{.state}}**.{{if .answer}}\n\n{{.answer}}{{end}}"},
+		Body:     web.Msg{IT: "La segnalazione **{{.number}}** «{{.title}}» è ora nello stato **{{.state}}**. Puoi seguirla nell'Area personale del sito del Comune.{{if .answer}}\n\n{{.answer}}{{end}}", EN: "Report **{{.number}}** \"{{.title}}\" is now **{{.state}}**. You can follow it in the personal area of the municipality's website.{{if .answer}}\n\n{{.answer}}{{end}}"},
 		Required: []string{"number", "title", "state"},
 	},
 	{
