@@ -131,7 +131,7 @@ func (s *Sim) submit(w http.ResponseWriter, r *http.Request, serviceID, key stri
 	idem := r.Header.Get(appio.IdempotencyHeader)
 	if id, dup := s.byKey[idem]; idem != "" && dup {
 		if s.journal != nil {
-			if err := s.journal.Write(entry{Duplicate: true}); err != nil {
+			if err := s.journal.Write(entry{Duplicate: true, Message: Received{IdempotencyKey: idem}}); err != nil {
 				problem(w, http.StatusInternalServerError, "Journal", err.Error())
 				return
 			}

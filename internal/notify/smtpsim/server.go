@@ -137,6 +137,9 @@ func (s *Server) replay(e entry) {
 		s.duplicates++
 		return
 	}
+	if e.Mail == nil {
+		return
+	}
 	s.byID[e.Mail.MessageID] = len(s.mails)
 	s.mails = append(s.mails, *e.Mail)
 }
@@ -155,7 +158,7 @@ func (s *Server) store(m Mail) error {
 	if _, dup := s.byID[m.MessageID]; dup && m.MessageID != "" {
 		s.duplicates++
 		if s.journal != nil {
-			return s.journal.Write(entry{Duplicate: true})
+			return s.journal.Write(entry{Duplicate: true, Mail: &Mail{MessageID: m.MessageID}})
 		}
 		return nil
 	}
