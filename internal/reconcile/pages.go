@@ -8,7 +8,9 @@ type pages struct {
 }
 
 func parsePages(w *web.Server) pages {
-	p := func(file string) *web.Page { return w.Templates(templatesFS, "templates/common.html", "templates/"+file) }
+	p := func(file string) *web.Page {
+		return w.Templates(templatesFS, "templates/common.html", "templates/"+file)
+	}
 	return pages{dashboard: p("dashboard.html"), items: p("items.html"), item: p("item.html"), files: p("files.html"),
 		progress: p("progress.html"), accounting: p("accounting.html"), debtTypes: p("debttypes.html")}
 }
