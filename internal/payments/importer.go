@@ -120,6 +120,9 @@ func (s *Service) RunImport(ctx context.Context, id string, progress Progress) (
 			res.Loaded, res.Unchanged, res.Rejected, res.RejectionsKey, store.Now(), id); err != nil {
 			return err
 		}
+		if err := s.wakeSync(ctx, tx); err != nil {
+			return err
+		}
 		return events.Append(ctx, tx, events.Event{Type: "payments.import_finished", AggregateType: "import", AggregateID: id,
 			Data: map[string]any{"import_id": id, "status": status, "total": res.Total, "loaded": res.Loaded,
 				"unchanged": res.Unchanged, "rejected": res.Rejected}})
@@ -416,7 +419,7 @@ func (s *Service) importBatch(ctx context.Context, imp *Import, batch []*mypay.R
 				return err
 			}
 		}
-		return s.wakeSync(ctx, tx)
+		return nil
 	})
 	return out, err
 }

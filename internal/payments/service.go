@@ -122,7 +122,9 @@ func (s *Service) afterCreate(ctx context.Context, tx *store.Tx, p *Position) er
 }
 
 func (s *Service) wakeSync(ctx context.Context, tx *store.Tx) error {
-	_, err := s.d.Jobs.Enqueue(ctx, tx, jobGPDSync, map[string]string{}, jobs.Opts{UniqueKey: "payments-gpd-sync"})
+	// No unique key: the queue keeps keys forever, and each run drains every
+	// pending position, so extra runs are cheap no-ops.
+	_, err := s.d.Jobs.Enqueue(ctx, tx, jobGPDSync, map[string]string{}, jobs.Opts{})
 	return err
 }
 
