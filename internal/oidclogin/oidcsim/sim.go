@@ -265,14 +265,19 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Lock()
 	c, known := p.clients[id]
+	p.mu.Unlock()
+	if !known || subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1 {
+		// The code is not spent: a client may retry with the other way of
+		// sending its credentials, as golang.org/x/oauth2 does.
+		tokenError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+		return
+	}
+	p.mu.Lock()
 	code := r.PostForm.Get("code")
 	g, found := p.codes[code]
 	delete(p.codes, code)
 	p.mu.Unlock()
 	switch {
-	case !known || subtle.ConstantTimeCompare([]byte(c.Secret), []byte(secret)) != 1:
-		tokenError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
-		return
 	case r.PostForm.Get("grant_type") != "authorization_code":
 		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "only authorization_code")
 		return
