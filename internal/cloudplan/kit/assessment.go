@@ -145,7 +145,7 @@ func (fd assessmentField) store(a *Assessment, v, sheet, ref string, es *Errors)
 		case kBytes:
 			n, err = parseBytes(v)
 		default:
-			n, err = parseEuroCents(v)
+			n, err = ParseEuroCents(v)
 		}
 		if err != nil {
 			*es = append(*es, CellError{Sheet: sheet, Cell: ref, Value: v, Msg: err.Error()})

@@ -102,7 +102,7 @@ func licenceFromCells(vals []string, sheet string, row int, es *Errors) (Licence
 		*es = append(*es, CellError{Sheet: sheet, Cell: cellName(1, row), Msg: "il nome della licenza è obbligatorio"})
 	}
 	if v[1] != "" {
-		if c, err := parseEuroCents(v[1]); err != nil {
+		if c, err := ParseEuroCents(v[1]); err != nil {
 			*es = append(*es, CellError{Sheet: sheet, Cell: cellName(2, row), Value: v[1], Msg: err.Error()})
 		} else {
 			l.AnnualCents = &c

@@ -96,9 +96,9 @@ func parseInt(v string) (int64, error) {
 	return n, nil
 }
 
-// parseEuroCents reads an amount in euros written the Italian way
+// ParseEuroCents reads an amount in euros written the Italian way
 // ("12.000,50 €") or the spreadsheet way ("12000.5").
-func parseEuroCents(v string) (int64, error) {
+func ParseEuroCents(v string) (int64, error) {
 	s := strings.TrimSpace(v)
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "€"), "€"))
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "EUR"), "euro"))
