@@ -73,7 +73,9 @@ func register(d *kernel.Deps, kind auth.Kind, issuer, clientID, secret, defaultN
 	if u, err := url.Parse(issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return fmt.Errorf("setting %sISSUER=%q: must be the issuer's http(s) URL", env, issuer)
 	}
-	f := &flow{d: d, kind: kind, env: env, issuer: strings.TrimRight(issuer, "/"), clientID: clientID, secret: secret,
+	// The issuer is kept as written: it must equal, byte for byte, the
+	// issuer in the provider's discovery document and ID tokens.
+	f := &flow{d: d, kind: kind, env: env, issuer: issuer, clientID: clientID, secret: secret,
 		callbackPath: "/auth/oidc/" + string(kind) + "/callback", defaultNext: defaultNext,
 		scopes: []string{oidc.ScopeOpenID, "profile", "email"}, client: &http.Client{Timeout: 15 * time.Second}}
 	if s := f.setting("SCOPES"); s != "" {

@@ -2,6 +2,7 @@ package oidcsim_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -119,4 +120,32 @@ func TestRefusals(t *testing.T) {
 	if loc, _ := url.Parse(res.Header.Get("Location")); loc.Query().Get("error") != "invalid_request" || loc.Query().Get("code") != "" {
 		t.Errorf("authorization without PKCE answered %s", loc)
 	}
+}
+
+// TestMountedUnderPath: an issuer with a path (as Keycloak's realms or a
+// simulator mounted inside another server) serves its endpoints below it.
+func TestMountedUnderPath(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := oidcsim.New("http://" + ln.Addr().String() + "/realms/comune")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: sim}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	prov, err := oidc.NewProvider(context.Background(), sim.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := prov.Endpoint().TokenURL; got != sim.URL+"/token" {
+		t.Fatalf("token endpoint %s", got)
+	}
+	res, err := http.Get(sim.URL + "/jwks")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("jwks: %v %v", res, err)
+	}
+	res.Body.Close()
 }
