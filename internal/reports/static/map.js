@@ -80,3 +80,19 @@
     pin(baseMap(box, c, 16), c[0], c[1]);
   }
 })();
+
+// Extra questions: show (and enable) only those of the chosen category.
+(function () {
+  "use strict";
+  var cat = document.getElementById("category");
+  if (!cat) { return; }
+  function sync() {
+    document.querySelectorAll(".reports-questions").forEach(function (box) {
+      var on = box.getAttribute("data-category") === cat.value;
+      box.hidden = !on;
+      box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !on; });
+    });
+  }
+  cat.addEventListener("change", sync);
+  sync();
+})();
