@@ -129,7 +129,7 @@ func exportTable(ctx context.Context, q querier, engine store.Engine, t Table, d
 	if e.PrimaryKey == nil {
 		e.PrimaryKey = []string{}
 	}
-	schema, err := writeJSON(filepath.Join(dir, e.Schema), jsonSchema(t))
+	schema, err := writeJSON(filepath.Join(dir, e.Schema), JSONSchema(t))
 	if err != nil {
 		return e, err
 	}

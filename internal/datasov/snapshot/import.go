@@ -16,11 +16,20 @@ import (
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
+// ImportOptions tune Import.
+type ImportOptions struct {
+	// FreshIfEmpty names a table that every business write fills (the outbox). While it is empty
+	// the target has never been used, and rows found elsewhere are seeds the application wrote at
+	// start (roles, built-in states): they are replaced by the export's instead of refusing.
+	FreshIfEmpty string
+	Progress     Progress
+}
+
 // Import loads the export in dir into db, which must have the same schema versions (run the
 // migrations first) and no rows, and its attachments into blobs, which must be empty. The files are
 // checked against the manifest before anything is written. Rows go in one transaction per batch;
-// if any batch fails every loaded table is emptied again, so the target is left as it was.
-func Import(ctx context.Context, db *store.DB, blobs blob.Store, dir string, progress Progress) (Manifest, error) {
+// if any batch fails every loaded table is emptied again, so the target is left empty.
+func Import(ctx context.Context, db *store.DB, blobs blob.Store, dir string, o ImportOptions) (Manifest, error) {
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return m, err
@@ -28,9 +37,14 @@ func Import(ctx context.Context, db *store.DB, blobs blob.Store, dir string, pro
 	if err := Verify(dir, m); err != nil {
 		return m, err
 	}
-	tables, err := checkTarget(ctx, db, blobs, dir, m)
+	tables, fresh, err := checkTarget(ctx, db, blobs, dir, m, o.FreshIfEmpty)
 	if err != nil {
 		return m, err
+	}
+	if fresh {
+		if err := emptyTables(ctx, db, tables); err != nil {
+			return m, err
+		}
 	}
 	var loaded []Table
 	var put []string
@@ -47,7 +61,7 @@ func Import(ctx context.Context, db *store.DB, blobs blob.Store, dir string, pro
 	}
 	for _, t := range tables {
 		loaded = append(loaded, t)
-		if err := loadTable(ctx, db, t, dir, entryOf(m, t.Name), progress); err != nil {
+		if err := loadTable(ctx, db, t, dir, entryOf(m, t.Name), o.Progress); err != nil {
 			return fail(err)
 		}
 	}
@@ -72,61 +86,60 @@ func entryOf(m Manifest, name string) TableEntry {
 }
 
 // checkTarget compares the target with the export: same schema versions, same tables and columns,
-// nothing in it yet. It returns the tables in the order they can be loaded.
-func checkTarget(ctx context.Context, db *store.DB, blobs blob.Store, dir string, m Manifest) ([]Table, error) {
+// nothing in it yet (or only seeds, see FreshIfEmpty). It returns the tables in load order.
+func checkTarget(ctx context.Context, db *store.DB, blobs blob.Store, dir string, m Manifest, freshIfEmpty string) (tables []Table, fresh bool, err error) {
 	versions, err := migrationVersions(ctx, db.DB, db.Engine)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for mod, v := range m.Migrations {
 		if got, ok := versions[mod]; !ok {
-			return nil, fmt.Errorf("il modulo %s dell'esportazione non è installato qui", mod)
+			return nil, false, fmt.Errorf("il modulo %s dell'esportazione non è installato qui", mod)
 		} else if got != v {
-			return nil, fmt.Errorf("il modulo %s è alla versione di schema %d, l'esportazione alla %d: aggiornare prima la versione più vecchia", mod, got, v)
+			return nil, false, fmt.Errorf("il modulo %s è alla versione di schema %d, l'esportazione alla %d: aggiornare prima la versione più vecchia", mod, got, v)
 		}
 	}
 	all, err := Tables(ctx, db.DB, db.Engine)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	byName := map[string]Table{}
+	var used []string
 	for _, t := range all {
 		byName[t.Name] = t
-		var one int
-		rows, err := db.QueryContext(ctx, "SELECT 1 FROM "+quote(t.Name)+" LIMIT 1")
-		if err != nil {
-			return nil, err
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+quote(t.Name)+" LIMIT 1) x").Scan(&n); err != nil {
+			return nil, false, err
 		}
-		if rows.Next() {
-			one = 1
+		if n > 0 {
+			used = append(used, t.Name)
 		}
-		rows.Close()
-		if one == 1 {
-			return nil, fmt.Errorf("il database di destinazione non è vuoto (la tabella %s ha righe): importare in un database nuovo", t.Name)
-		}
+	}
+	fresh = freshIfEmpty != "" && byName[freshIfEmpty].Name != "" && !slices.Contains(used, freshIfEmpty)
+	if len(used) > 0 && !fresh {
+		return nil, false, fmt.Errorf("il database di destinazione non è vuoto (la tabella %s ha righe): importare in un database nuovo", used[0])
 	}
 	if blobs != nil {
 		errNotEmpty := errors.New("non vuoto")
 		err := blobs.List(ctx, "", func(blob.Info) error { return errNotEmpty })
 		if errors.Is(err, errNotEmpty) {
-			return nil, errors.New("l'archivio degli allegati di destinazione non è vuoto")
+			return nil, false, errors.New("l'archivio degli allegati di destinazione non è vuoto")
 		}
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	var want []Table
 	for _, e := range m.Tables {
 		t, ok := byName[e.Name]
 		if !ok {
-			return nil, fmt.Errorf("%s: la tabella %s non esiste nel database di destinazione", e.File, e.Name)
+			return nil, false, fmt.Errorf("%s: la tabella %s non esiste nel database di destinazione", e.File, e.Name)
 		}
 		if err := sameColumns(dir, e, t); err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Schema, err)
+			return nil, false, fmt.Errorf("%s: %w", e.Schema, err)
 		}
-		want = append(want, t)
+		tables = append(tables, t)
 	}
-	return loadOrder(want), nil
+	return loadOrder(tables), fresh, nil
 }
 
 // sameColumns compares the columns named in the export's schema file with the target table's.

@@ -1,7 +1,7 @@
 package snapshot
 
-// jsonSchema is the JSON Schema (draft 2020-12) of one table's rows.
-func jsonSchema(t Table) map[string]any {
+// JSONSchema is the JSON Schema (draft 2020-12) of one table's rows.
+func JSONSchema(t Table) map[string]any {
 	props := map[string]any{}
 	required := []string{}
 	for _, c := range t.Columns {

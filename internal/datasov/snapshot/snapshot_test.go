@@ -190,7 +190,7 @@ func TestExportImportRoundTripBetweenEngines(t *testing.T) {
 	prev := first
 	for _, pg := range hops {
 		db, blobs := openDB(t, pg), localBlobs(t)
-		if _, err := Import(ctx, db, blobs, prev, nil); err != nil {
+		if _, err := Import(ctx, db, blobs, prev, ImportOptions{}); err != nil {
 			t.Fatalf("import into %s: %v", db.Engine, err)
 		}
 		next := export(t, db, blobs)
@@ -234,7 +234,7 @@ func TestImportRefusesDamagedExportAndLeavesTargetEmpty(t *testing.T) {
 			b, _ := os.ReadFile(path)
 			os.WriteFile(path, c.damage(b), 0o640)
 			db, blobs := openDB(t, false), localBlobs(t)
-			_, err := Import(context.Background(), db, blobs, dir, nil)
+			_, err := Import(context.Background(), db, blobs, dir, ImportOptions{})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want %q", err, c.want)
 			}
@@ -262,7 +262,7 @@ func TestImportFailingMidwayLeavesTargetEmpty(t *testing.T) {
 	writeJSON(filepath.Join(dir, ManifestFile), m)
 
 	db, blobs := openDB(t, false), localBlobs(t)
-	_, err := Import(context.Background(), db, blobs, dir, nil)
+	_, err := Import(context.Background(), db, blobs, dir, ImportOptions{})
 	if err == nil || !strings.Contains(err.Error(), "tables/snap_child.ndjson righe 1–") {
 		t.Fatalf("got %v", err)
 	}
@@ -273,7 +273,7 @@ func TestImportRefusesNonEmptyTarget(t *testing.T) {
 	src, srcBlobs := openDB(t, false), localBlobs(t)
 	fill(t, src, srcBlobs, 3)
 	dir := export(t, src, srcBlobs)
-	_, err := Import(context.Background(), src, localBlobs(t), dir, nil)
+	_, err := Import(context.Background(), src, localBlobs(t), dir, ImportOptions{})
 	if err == nil || !strings.Contains(err.Error(), "non è vuoto") {
 		t.Fatalf("got %v", err)
 	}

@@ -1,0 +1,37 @@
+package datasov
+
+import "github.com/arengo-pa/arengo/internal/web"
+
+var messages = map[string]web.Msg{
+	"datasov.title":          {IT: "Dati", EN: "Data"},
+	"datasov.intro":          {IT: "Il comune conserva il controllo dei propri dati: ogni modifica esce in tempo quasi reale verso le destinazioni configurate e tutto il database si può esportare in formato aperto.", EN: "The comune keeps control of its data: every change leaves in near real time to the configured sinks and the whole database can be exported in open formats."},
+	"datasov.feed":           {IT: "Flusso delle modifiche", EN: "Change feed"},
+	"datasov.sink":           {IT: "Destinazione", EN: "Sink"},
+	"datasov.target":         {IT: "Indirizzo", EN: "Address"},
+	"datasov.position":       {IT: "Ultimo evento ricevuto", EN: "Last event received"},
+	"datasov.lag":            {IT: "Ritardo (eventi)", EN: "Lag (events)"},
+	"datasov.lag_seconds":    {IT: "Ritardo (secondi)", EN: "Lag (seconds)"},
+	"datasov.last_error":     {IT: "Ultimo errore", EN: "Last error"},
+	"datasov.privacy":        {IT: "Campi pseudonimizzati / rimossi", EN: "Pseudonymised / dropped fields"},
+	"datasov.no_sinks":       {IT: "Nessuna destinazione configurata (ARENGO_FEED_NATS, ARENGO_FEED_DIR, ARENGO_FEED_S3).", EN: "No sink configured (ARENGO_FEED_NATS, ARENGO_FEED_DIR, ARENGO_FEED_S3)."},
+	"datasov.tables":         {IT: "Tabelle", EN: "Tables"},
+	"datasov.table":          {IT: "Tabella", EN: "Table"},
+	"datasov.rows":           {IT: "Righe", EN: "Rows"},
+	"datasov.columns":        {IT: "Colonne", EN: "Columns"},
+	"datasov.schema":         {IT: "Schema JSON", EN: "JSON Schema"},
+	"datasov.search":         {IT: "Cerca", EN: "Search"},
+	"datasov.search_table":   {IT: "Nome della tabella", EN: "Table name"},
+	"datasov.export_csv":     {IT: "Esporta CSV", EN: "Export CSV"},
+	"datasov.runs":           {IT: "Ultime esportazioni e importazioni", EN: "Last exports and imports"},
+	"datasov.kind":           {IT: "Operazione", EN: "Operation"},
+	"datasov.dir":            {IT: "Cartella", EN: "Directory"},
+	"datasov.started":        {IT: "Inizio", EN: "Started"},
+	"datasov.duration":       {IT: "Durata (s)", EN: "Duration (s)"},
+	"datasov.attachments":    {IT: "Allegati", EN: "Attachments"},
+	"datasov.outcome":        {IT: "Esito", EN: "Outcome"},
+	"datasov.ok":             {IT: "completata", EN: "done"},
+	"datasov.none":           {IT: "Nessuna operazione registrata.", EN: "Nothing recorded yet."},
+	"datasov.export_now":     {IT: "Esporta ora", EN: "Export now"},
+	"datasov.export_help":    {IT: "L'esportazione va in una nuova cartella sotto la cartella dei dati; da riga di comando: arengo export CARTELLA.", EN: "The export goes to a new folder under the data directory; from the command line: arengo export DIR."},
+	"datasov.export_started": {IT: "Esportazione avviata.", EN: "Export started."},
+}
