@@ -91,7 +91,7 @@ func (f *flow) callback(w http.ResponseWriter, r *http.Request) {
 }
 
 // needsUserInfo tells whether the ID token lacks claims we use: some
-// providers (SATOSA's OIDC frontend among them) release them at userinfo.
+// providers release them at userinfo only.
 func (f *flow) needsUserInfo(c map[string]any) bool {
 	if f.kind == auth.Staff {
 		u, e := staffKeys(c)

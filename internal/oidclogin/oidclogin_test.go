@@ -277,8 +277,8 @@ func TestProviderDenies(t *testing.T) {
 	}
 }
 
-// TestClaimsAtUserInfo: SATOSA's OIDC frontend puts the person's claims at
-// userinfo, not in the ID token.
+// TestClaimsAtUserInfo: some providers release the person's claims at
+// userinfo only, not in the ID token.
 func TestClaimsAtUserInfo(t *testing.T) {
 	e := newEnv(t)
 	e.citizen.UserInfoOnly(true)

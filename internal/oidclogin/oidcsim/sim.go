@@ -163,7 +163,7 @@ func (p *Provider) SignAs(other *Provider) {
 }
 
 // UserInfoOnly keeps the user's claims out of the ID token and releases
-// them at userinfo only, as SATOSA's OIDC frontend does by default.
+// them at userinfo only, as some providers do unless configured otherwise.
 func (p *Provider) UserInfoOnly(on bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
