@@ -113,7 +113,11 @@ func (m *Module) waves(w http.ResponseWriter, r *http.Request) {
 		cycles = append(cycles, names)
 	}
 	var external []count
-	for id, deps := range s.Plan.Waves.External {
+	for _, a := range s.Apps {
+		id, deps := a.ID, s.Plan.Waves.External[a.ID]
+		if len(deps) == 0 {
+			continue
+		}
 		var names []string
 		for _, d := range deps {
 			names = append(names, s.name(d))

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"strings"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
@@ -51,6 +52,7 @@ type AppPlan struct {
 	Strategy    Strategy // chosen, else the best suggestion
 	Suggested   bool     // Strategy comes from the rules, not a person
 	ModelWarn   string
+	ChoiceWarn  string // a person chose a strategy the kit's rules do not support
 	PNRR        Admissibility
 	ModeWarn    string
 	TCO         TCO
@@ -96,6 +98,11 @@ func Build(apps []App, skills []kit.Skill, opt Options) Plan {
 			ap.Suggestions = Evaluate(FactsFrom(*a.Assessment, a.Judgements))
 		}
 		ap.Strategy = a.Chosen
+		for _, sg := range ap.Suggestions {
+			if a.Chosen != "" && sg.Strategy == a.Chosen && !sg.Applicable {
+				ap.ChoiceWarn = "la strategia scelta non soddisfa i requisiti del kit: " + strings.Join(sg.Missing, "; ")
+			}
+		}
 		if ap.Strategy == "" {
 			ap.Strategy, ap.Suggested = Best(ap.Suggestions), true
 		}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
@@ -27,6 +28,14 @@ func TestBuild(t *testing.T) {
 	if a.Level != 1 || a.Strategy != Rehost || !a.Suggested || a.ModelWarn == "" || a.PNRR.Mode != ModeA || a.Wave != 1 {
 		t.Errorf("a: %+v", a)
 	}
+	if b.ChoiceWarn != "" || a.ChoiceWarn != "" {
+		t.Errorf("no choice warnings expected: %q %q", a.ChoiceWarn, b.ChoiceWarn)
+	}
+	apps[0].Chosen = Repurchase // no SaaS alternative in the sheet
+	if w := Build(apps, nil, Options{}).Apps[0].ChoiceWarn; !strings.Contains(w, "nessuna alternativa SaaS") {
+		t.Errorf("choice against the rules not flagged: %q", w)
+	}
+	apps[0].Chosen = ""
 	if b.Level != 2 || b.Strategy != Rearchitect || b.Suggested || b.PNRR.Mode != ModeB || b.Wave != 2 || b.ModelWarn != "" {
 		t.Errorf("b: %+v", b)
 	}
