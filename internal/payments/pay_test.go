@@ -49,7 +49,7 @@ func TestCitizenPaysThroughTheSimulator(t *testing.T) {
 	c := noRedirect(app.Client(t))
 	app.LoginCitizen(t, c, "RSSMRA80A01H501U")
 	opt := mensa.Options[0]
-	resp, err := c.Post(app.URL+"/pagamenti/avvisi/"+opt.ID+"/paga", "application/x-www-form-urlencoded", nil)
+	resp, err := c.Get(app.URL + "/pagamenti/avvisi/" + opt.ID + "/paga")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import "github.com/arengo-pa/arengo/internal/web"
 func (m *Module) routes(w *web.Server) {
 	// Citizen: notices, payment and receipts of their own positions.
 	w.HandleFunc("GET /pagamenti/avvisi/{option}/avviso.pdf", web.Citizen, m.citizenNotice)
-	w.HandleFunc("POST /pagamenti/avvisi/{option}/paga", web.Citizen, m.citizenPay)
+	w.HandleFunc("GET /pagamenti/avvisi/{option}/paga", web.Citizen, m.citizenPay)
 	w.HandleFunc("GET /pagamenti/avvisi/{option}/ricevuta.pdf", web.Citizen, m.citizenReceipt)
 	w.HandleFunc("GET /pagamenti/esito", web.Citizen, m.citizenOutcome)
 

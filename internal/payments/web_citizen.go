@@ -91,7 +91,9 @@ func (m *Module) writeNoticePDF(w http.ResponseWriter, r *http.Request, p *Posit
 	w.Write(buf.Bytes())
 }
 
-// citizenPay sends the citizen to the pagoPA checkout for one notice.
+// citizenPay sends the citizen to the pagoPA checkout for one notice. It is a
+// GET link, not a form: the strict CSP (form-action 'self') would stop a form
+// submission from being redirected to the checkout's origin.
 func (m *Module) citizenPay(w http.ResponseWriter, r *http.Request) {
 	pos, o, err := m.ownOption(r)
 	if err == nil && !pos.Payable(*o) {
