@@ -80,6 +80,12 @@ func (f *flow) callback(w http.ResponseWriter, r *http.Request) {
 		f.refuse(w, r, "id token claims", err)
 		return
 	}
+	// A token for several audiences must name us as the party it was issued
+	// to (OpenID Connect Core §3.1.3.7).
+	if len(idt.Audience) > 1 && claimString(claims, "azp") != f.clientID {
+		f.refuse(w, r, "id token", fmt.Errorf("several audiences and azp %q", claimString(claims, "azp")))
+		return
+	}
 	if f.needsUserInfo(claims) && prov.UserInfoEndpoint() != "" {
 		f.addUserInfo(r, prov, tok, idt.Subject, claims)
 	}

@@ -202,6 +202,9 @@ func TestCitizenLoginRefused(t *testing.T) {
 			http.StatusForbidden, "non ha confermato"},
 		{"token for another client", func() { e.citizen.Forge(func(c map[string]any) { c["aud"] = "altro-client" }) },
 			http.StatusForbidden, "non ha confermato"},
+		{"token shared with another client", func() {
+			e.citizen.Forge(func(c map[string]any) { c["aud"] = []string{citizenClient, "altro-client"}; c["azp"] = "altro-client" })
+		}, http.StatusForbidden, "non ha confermato"},
 		{"expired token", func() {
 			e.citizen.Forge(func(c map[string]any) { c["exp"] = time.Now().Add(-time.Hour).Unix() })
 		}, http.StatusForbidden, "non ha confermato"},
