@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/auth"
+	"github.com/arengo-pa/arengo/internal/config"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
 	"github.com/arengo-pa/arengo/internal/oidclogin"
@@ -364,5 +366,27 @@ func TestProviderDown(t *testing.T) {
 	res, body := get(t, browser(), app.URL+"/auth/oidc/citizen/login")
 	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "non è raggiungibile") {
 		t.Fatalf("got %d: %s", res.StatusCode, body)
+	}
+}
+
+func TestScopesAndACRSettings(t *testing.T) {
+	sim := startSim(t)
+	app := kerneltest.NewWith(t, kerneltest.Options{Env: map[string]string{
+		"ARENGO_CITIZEN_OIDC_ISSUER": sim.URL, "ARENGO_CITIZEN_OIDC_CLIENT_ID": "x",
+		"ARENGO_CITIZEN_OIDC_SCOPES":     "profile  spid_attributes",
+		"ARENGO_CITIZEN_OIDC_ACR_VALUES": "https://www.spid.gov.it/SpidL2"}}, whoami{})
+	res, _ := get(t, app.Client(t), app.URL+"/auth/oidc/citizen/login")
+	loc, _ := url.Parse(res.Header.Get("Location"))
+	if q := loc.Query(); q.Get("scope") != "openid profile spid_attributes" || q.Get("acr_values") != "https://www.spid.gov.it/SpidL2" {
+		t.Fatalf("authorization request %s", loc)
+	}
+}
+
+func TestRegisterRefusesBadIssuer(t *testing.T) {
+	d := &kernel.Deps{Config: &config.Config{CitizenOIDCIssuer: "login.comune.it", CitizenOIDCClientID: "x"},
+		Web: web.NewServer(slog.Default(), nil, web.Site{})}
+	err := oidclogin.Register(d)
+	if err == nil || !strings.Contains(err.Error(), "ARENGO_CITIZEN_OIDC_ISSUER") {
+		t.Fatalf("Register = %v, want an error naming the setting", err)
 	}
 }
