@@ -2,6 +2,7 @@ package cloudplan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -129,7 +130,16 @@ func (m *Module) appDetail(w http.ResponseWriter, r *http.Request) {
 		"Hardware":        options(j.HardwareDependency, [2]string{"", "dal testo della scheda"}, [2]string{"fisico", "fisico"}, [2]string{"virtuale", "virtuale"}, [2]string{"container", "container"}, [2]string{"misto", "misto"}),
 		"Transferable":    options(strconv.Itoa(int(j.LicencesTransferable)), [2]string{"0", "non noto"}, [2]string{"1", "sì"}, [2]string{"2", "no"}),
 		"Assessment":      a.Assessment,
+		"Sheet":           sheetFields(a),
 	})
+}
+
+func sheetFields(a *App) []kit.Field {
+	as := kit.Assessment{}
+	if a.Assessment != nil {
+		as = *a.Assessment
+	}
+	return as.Fields()
 }
 
 // formErr collects the first invalid field of a form.
@@ -376,3 +386,38 @@ func (m *Module) assessmentXLSX(w http.ResponseWriter, r *http.Request) {
 }
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// appAssessmentSave edits the assessment sheet's cells in the UI, with the
+// same validation as an import.
+func (m *Module) appAssessmentSave(w http.ResponseWriter, r *http.Request) {
+	before, ok := m.loadForEdit(w, r)
+	if !ok {
+		return
+	}
+	_, err := m.saveApp(r.Context(), "assessment_changed", before, func(a *App) error {
+		as := kit.Assessment{Name: a.Name}
+		if a.Assessment != nil {
+			as = *a.Assessment
+			as.Name = a.Name
+		}
+		for _, f := range as.Fields() {
+			if err := as.Set(f.Key, r.FormValue(f.Key)); err != nil {
+				var ce kit.CellError
+				if errors.As(err, &ce) {
+					return errs.Field(f.Label, "valore %q non valido: %s%s", ce.Value, ce.Msg, expectedText(ce.Expected))
+				}
+				return err
+			}
+		}
+		a.Assessment = &as
+		return nil
+	})
+	m.finishEdit(w, r, before.ID, err)
+}
+
+func expectedText(vals []string) string {
+	if len(vals) == 0 {
+		return ""
+	}
+	return "valori attesi: " + strings.Join(vals, ", ")
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
 	"github.com/arengo-pa/arengo/internal/errs"
+	"github.com/arengo-pa/arengo/internal/store"
 	"github.com/arengo-pa/arengo/internal/web"
 )
 
@@ -41,11 +42,14 @@ func (m *Module) filteredServers(r *http.Request) ([]Server, serverFilter, []str
 
 type serverRow struct {
 	ID, Name, VCPU, Memory, Disk, OS, Cluster, Apps string
+	MemoryMB                                        int64
+	Disks                                           string
 }
 
 func toServerRow(s Server) serverRow {
 	return serverRow{ID: s.ID, Name: s.Name, VCPU: fmt.Sprint(s.VCPU), Memory: fmt.Sprintf("%d GB", s.MemoryMB/1024),
-		Disk: fmt.Sprintf("%d GB", s.DiskMB()/1024), OS: s.OS, Cluster: s.Cluster, Apps: strings.Join(s.Applications, "; ")}
+		Disk: fmt.Sprintf("%d GB", s.DiskMB()/1024), OS: s.OS, Cluster: s.Cluster, Apps: strings.Join(s.Applications, "; "),
+		MemoryMB: s.MemoryMB, Disks: diskList(s.DisksMB)}
 }
 
 func (m *Module) serverList(w http.ResponseWriter, r *http.Request) {
@@ -116,4 +120,58 @@ func (m *Module) serverLinkSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, "/admin/cloud/server/"+id+"?esito=salvato")
+}
+
+// serverSave edits a server's inventory data.
+func (m *Module) serverSave(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	var f formErr
+	vcpu := f.int("vcpu", r.FormValue("vcpu"), 0, 4096)
+	mem, err := kit.ParseMB(orZero(r.FormValue("memory")), 1)
+	if err != nil {
+		f.set("memory", "%s", err.Error())
+	}
+	var disks []int64
+	for _, d := range strings.FieldsFunc(r.FormValue("disks"), func(r rune) bool { return r == ';' || r == '+' || r == '|' }) {
+		mb, err := kit.ParseMB(d, 1024)
+		if err != nil {
+			f.set("disks", "%s", err.Error())
+		}
+		disks = append(disks, mb)
+	}
+	if f.err != nil {
+		m.deps.Web.Error(w, r, f.err)
+		return
+	}
+	err = m.deps.DB.Transact(r.Context(), func(tx *store.Tx) error {
+		res, err := tx.ExecContext(r.Context(), `UPDATE cloudplan_server SET vcpu = $2, memory_mb = $3, disks_mb = $4, os = $5, cluster = $6, updated_at = $7 WHERE id = $1`,
+			id, vcpu, mem, jsonText(nonNil(disks)), strings.TrimSpace(r.FormValue("os")), strings.TrimSpace(r.FormValue("cluster")), store.Now())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.E(errs.ENOTFOUND, "server inesistente")
+		}
+		return changed(r.Context(), tx, "server_changed", "server", id, 0, nil, r.PostForm)
+	})
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin/cloud/server/"+id+"?esito=salvato")
+}
+
+func orZero(v string) string {
+	if strings.TrimSpace(v) == "" {
+		return "0"
+	}
+	return v
+}
+
+func diskList(mb []int64) string {
+	parts := make([]string, len(mb))
+	for i, d := range mb {
+		parts[i] = fmt.Sprintf("%d MB", d)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -125,6 +125,17 @@ func TestImportPlanAndChooseStrategy(t *testing.T) {
 	if s := get(t, app, c, "/admin/cloud/server?applicativo=-", http.StatusOK); !strings.Contains(s, "srv-old") || strings.Contains(s, "srv-ana-01") {
 		t.Fatal("unlinked server filter")
 	}
+	var oldID string
+	_ = app.Deps.DB.QueryRowContext(context.Background(), `SELECT id FROM cloudplan_server WHERE name = 'srv-old'`).Scan(&oldID)
+	if res := post(t, app, c, "/admin/cloud/server/"+oldID+"/dati", url.Values{"vcpu": {"2"}, "memory": {"4 GB"}, "disks": {"20 GB; 10 GB"}, "os": {"Debian 12"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("server edit: %d", res.StatusCode)
+	}
+	if res := post(t, app, c, "/admin/cloud/server/"+oldID+"/dati", url.Values{"memory": {"tanta"}}); res.StatusCode < 400 {
+		t.Fatalf("bad memory accepted: %d", res.StatusCode)
+	}
+	if s := get(t, app, c, "/admin/cloud/server/"+oldID, http.StatusOK); !strings.Contains(s, `value="4096"`) || !strings.Contains(s, "30 GB di disco") {
+		t.Fatal("server edit not saved")
+	}
 
 	// Rules suggest Re-host for the closed registry; with capacity 1 server
 	// the portal moves in a later wave than what it depends on.
@@ -243,6 +254,27 @@ func TestAPIStrategyNeedsReason(t *testing.T) {
 		}
 		res.Body.Close()
 		return res.StatusCode
+	}
+	// Editing the sheet in the UI validates like an import and feeds the rules.
+	sheet := "/admin/cloud/applicativi/" + list.Items[0].ID + "/scheda"
+	if res := post(t, app, c, sheet, url.Values{"c21": {"WiFi"}}); res.StatusCode < 400 {
+		t.Fatalf("bad connectivity accepted: %d", res.StatusCode)
+	}
+	if res := post(t, app, c, sheet, url.Values{"c19": {"No"}, "c21": {"internet"}, "c9": {"nessuno"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sheet edit: %d", res.StatusCode)
+	}
+	var one struct {
+		Strategy    string
+		Suggested   bool
+		Suggestions []struct {
+			Strategy   string
+			Applicable bool
+			Reasons    []string
+		}
+	}
+	apiGet(t, app, key, "/api/v1/cloudplan/apps/"+list.Items[0].ID, &one)
+	if one.Strategy != "rehost" || !one.Suggested || len(one.Suggestions) != 6 || len(one.Suggestions[0].Reasons) == 0 {
+		t.Fatalf("after the sheet edit: %+v", one)
 	}
 	if s := put(`{"strategy":"rehost","reason":""}`); s != 422 {
 		t.Fatalf("no reason: %d", s)

@@ -14,6 +14,7 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("GET /admin/cloud/applicativi/{id}", p, m.appDetail)
 	w.HandleFunc("POST /admin/cloud/applicativi/{id}", p, m.appSave)
 	w.HandleFunc("POST /admin/cloud/applicativi/{id}/valutazioni", p, m.appJudgementsSave)
+	w.HandleFunc("POST /admin/cloud/applicativi/{id}/scheda", p, m.appAssessmentSave)
 	w.HandleFunc("POST /admin/cloud/applicativi/{id}/strategia", p, m.appStrategySave)
 	w.HandleFunc("POST /admin/cloud/applicativi/{id}/dipendenze", p, m.appDependenciesSave)
 	w.HandleFunc("POST /admin/cloud/applicativi/{id}/kpi", p, m.appKPISave)
@@ -23,6 +24,7 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("GET /admin/cloud/server.csv", p, m.serverListCSV)
 	w.HandleFunc("GET /admin/cloud/server/{id}", p, m.serverDetail)
 	w.HandleFunc("POST /admin/cloud/server/{id}", p, m.serverLinkSave)
+	w.HandleFunc("POST /admin/cloud/server/{id}/dati", p, m.serverSave)
 
 	w.HandleFunc("GET /admin/cloud/importa", p, m.importForm)
 	w.HandleFunc("POST /admin/cloud/importa", p, m.importPost)

@@ -298,3 +298,25 @@ func TestServersCSV(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestAssessmentFieldsEditLikeImport(t *testing.T) {
+	a := sampleAssessment()
+	fields := a.Fields()
+	if len(fields) != len(assessmentFields)-1 || fields[0].Label != "SERVIZI SUPPORTATI" {
+		t.Fatalf("%d fields, first %q", len(fields), fields[0].Label)
+	}
+	var b Assessment
+	for _, f := range fields {
+		if err := b.Set(f.Key, f.Value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Name, b.Licences, b.Representatives = a.Name, a.Licences, a.Representatives
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("edit round trip\n%+v\n%+v", a, b)
+	}
+	err := b.Set("c19", "Totale")
+	if err == nil || !strings.Contains(err.Error(), "cella C19") || !strings.Contains(err.Error(), "No, Parziale, Completa") {
+		t.Fatalf("got %v", err)
+	}
+}

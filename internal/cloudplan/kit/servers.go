@@ -91,7 +91,7 @@ func ReadServersCSV(r io.Reader) ([]Server, error) {
 			s.VCPU = n
 		}
 		if v := get(rec, col[2]); v != "" {
-			mb, err := parseMB(v, orDefault(unit[2], 1))
+			mb, err := ParseMB(v, orDefault(unit[2], 1))
 			if err != nil {
 				es = append(es, CellError{Sheet: CSVSheet, Cell: ref(2), Value: v, Msg: err.Error()})
 			}
@@ -102,7 +102,7 @@ func ReadServersCSV(r io.Reader) ([]Server, error) {
 				if strings.TrimSpace(d) == "" {
 					continue
 				}
-				mb, err := parseMB(d, orDefault(unit[3], 1024))
+				mb, err := ParseMB(d, orDefault(unit[3], 1024))
 				if err != nil {
 					es = append(es, CellError{Sheet: CSVSheet, Cell: ref(3), Value: v, Msg: err.Error()})
 					break
@@ -141,8 +141,8 @@ func headerUnit(h string) int64 {
 	return 0
 }
 
-// parseMB reads "8192", "8 GB", "1,5 TB"; a bare number is in defUnit MB.
-func parseMB(v string, defUnit int64) (int64, error) {
+// ParseMB reads "8192", "8 GB", "1,5 TB"; a bare number is in defUnit MB.
+func ParseMB(v string, defUnit int64) (int64, error) {
 	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(v), " ", ""))
 	s = strings.ReplaceAll(s, "IB", "B")
 	mult := defUnit
