@@ -31,40 +31,45 @@ func startChild(dir string, n int) (*exec.Cmd, error) {
 	return cmd, cmd.Start()
 }
 
-// crashRun kills the hub once about a third of the IO messages reached the
-// simulator, restarts it on the same database and journals, and checks
-// every message arrived exactly once per channel.
+// crashRun kills the hub three times mid-run, restarts it on the same
+// database and journals, and checks every message arrived exactly once per
+// channel.
 func crashRun(ctx context.Context, dir string, n int) error {
 	fmt.Printf("crash run: %d messages; the hub runs in a child process, killed with SIGKILL mid-run\n", n)
 	if err := os.MkdirAll(filepath.Join(dir, "sims"), 0o755); err != nil {
 		return err
 	}
 	ioJournal := filepath.Join(dir, "sims", "appio.jsonl")
-	cmd, err := startChild(dir, n)
-	if err != nil {
-		return err
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	killAt := max(n/3, 1)
-	killed := false
-	for !killed {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("the child ended before the kill (%v): use a larger -n", err)
-		case <-time.After(5 * time.Millisecond):
+	// Three kills, at a quarter, half and three quarters of the IO messages:
+	// each catches the workers wherever they are, some of them between the
+	// channel's answer and the commit of "sent".
+	for _, frac := range []int{1, 2, 3} {
+		cmd, err := startChild(dir, n)
+		if err != nil {
+			return err
 		}
-		if lines(ioJournal) >= killAt {
-			if err := cmd.Process.Kill(); err != nil { // SIGKILL on Linux
-				return err
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		killAt := max(n*frac/4, 1)
+	wait:
+		for {
+			select {
+			case err := <-exited:
+				return fmt.Errorf("the child ended before the kill (%v): use a larger -n", err)
+			case <-time.After(2 * time.Millisecond):
 			}
-			<-exited
-			killed = true
+			if lines(ioJournal) >= killAt {
+				if err := cmd.Process.Kill(); err != nil { // SIGKILL on Linux
+					return err
+				}
+				<-exited
+				break wait
+			}
 		}
+		fmt.Printf("  killed pid %d with SIGKILL when %d IO messages had reached the simulator\n", cmd.Process.Pid, lines(ioJournal))
 	}
-	fmt.Printf("  killed pid %d with SIGKILL after %d IO messages reached the simulator\n", cmd.Process.Pid, lines(ioJournal))
 	t0 := time.Now()
-	cmd, err = startChild(dir, n)
+	cmd, err := startChild(dir, n)
 	if err != nil {
 		return err
 	}
