@@ -406,7 +406,7 @@ func (s *Service) importBatch(ctx context.Context, imp *Import, batch []*mypay.R
 				w.add(p, refs[i], actorOf(ctx), "importazione flusso "+imp.FlowID)
 				ids[i] = p.ID
 			}
-			if err := w.flush(ctx, tx); err != nil {
+			if err := w.flush(ctx, tx, s.d.DB.Engine); err != nil {
 				return err
 			}
 			for _, p := range created {

@@ -8,14 +8,18 @@ import (
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
-// maxParams keeps one statement under SQLite's and PostgreSQL's limits on bound
-// parameters (32766 and 65535).
-const maxParams = 30000
+// maxParams keeps one statement well under SQLite's and PostgreSQL's limits on
+// bound parameters (32766 and 65535).
+const maxParams = 8000
 
 // insertMany writes rows with multi-row INSERT statements: one round trip per
 // few hundred rows instead of one per row, which is what makes a 100,000-row
 // import keep up with a bare insert.
-func insertMany(ctx context.Context, tx *store.Tx, table string, cols []string, rows [][]any) error {
+//
+// On SQLite the placeholders are "?", the one place this module leaves the
+// shared "$N" syntax: SQLite resolves "$N" by name with a linear search, so a
+// statement with thousands of them costs the square of that to prepare and bind.
+func insertMany(ctx context.Context, tx *store.Tx, engine store.Engine, table string, cols []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -34,7 +38,11 @@ func insertMany(ctx context.Context, tx *store.Tx, table string, cols []string, 
 				if j > 0 {
 					b.WriteByte(',')
 				}
-				fmt.Fprintf(&b, "$%d", len(args)+j+1)
+				if engine == store.SQLite {
+					b.WriteByte('?')
+				} else {
+					fmt.Fprintf(&b, "$%d", len(args)+j+1)
+				}
 			}
 			b.WriteByte(')')
 			args = append(args, row...)
@@ -90,7 +98,7 @@ func (r *rows) add(p *Position, ref *importRef, actor, reason string) {
 	r.history = append(r.history, []any{store.NewID(), p.ID, "", p.Status, reason, actor, p.CreatedAt})
 }
 
-func (r *rows) flush(ctx context.Context, tx *store.Tx) error {
+func (r *rows) flush(ctx context.Context, tx *store.Tx, engine store.Engine) error {
 	for _, step := range []struct {
 		table string
 		cols  []string
@@ -101,7 +109,7 @@ func (r *rows) flush(ctx context.Context, tx *store.Tx) error {
 		{"payments_transfer", transferCols, r.transfers},
 		{"payments_status_history", historyCols, r.history},
 	} {
-		if err := insertMany(ctx, tx, step.table, step.cols, step.rows); err != nil {
+		if err := insertMany(ctx, tx, engine, step.table, step.cols, step.rows); err != nil {
 			return err
 		}
 	}

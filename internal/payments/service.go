@@ -93,7 +93,7 @@ func (s *Service) Create(ctx context.Context, in NewPosition) (*Position, error)
 		}
 		var r rows
 		r.add(p, nil, actorOf(ctx), "creazione")
-		if err := r.flush(ctx, tx); err != nil {
+		if err := r.flush(ctx, tx, s.d.DB.Engine); err != nil {
 			return err
 		}
 		if err := s.afterCreate(ctx, tx, p); err != nil {
