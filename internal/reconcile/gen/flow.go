@@ -74,7 +74,7 @@ func (g *generator) closeFlow(b bucket) error {
 		return err
 	}
 	switch b {
-	case bCollected:
+	case bCollected, bSecond:
 		g.expect(match.KindFlow, iuf, match.RTIUFTES)
 		if g.flowSeq%4 == 0 && o.total > 1 {
 			// One flow paid with two SCTs (pagopa-api#260): the sum must match.

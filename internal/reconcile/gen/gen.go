@@ -89,12 +89,12 @@ const (
 	bCollected bucket = iota // treasury pays the flow total
 	bReported                // no treasury movement yet
 	bDivImp                  // treasury pays a different amount
+	bSecond                  // collected too: second reportings of DOPPI payments, never beside their first
 	bCount
 )
 
 type openFlow struct {
 	rows  []flows.FlowRow
-	iuvs  []string // expected payment keys reported only here, to emit when the flow closes
 	total int64
 }
 
@@ -278,8 +278,7 @@ func (g *generator) payment(n int64, s scenario) error {
 	case sDouble:
 		err = receipt()
 		g.report(bCollected, row, key, match.Doppi)
-		// The second reporting comes in another flow of the same kind.
-		g.reportAgain(bCollected, row)
+		g.reportAgain(bSecond, row)
 	case sRevoked:
 		row.Outcome = "3"
 		g.report(bCollected, row, key, match.Unknown)
@@ -296,9 +295,6 @@ func (g *generator) payment(n int64, s scenario) error {
 		p := g.psps[int(n)%len(g.psps)]
 		fmt.Fprintf(g.mypay, ";%d;IUD%d;%s;%s;0;%s;%s;%s;%s;%s;%s\n", n, n, iuv, g.cfg.EC, flows.FormatCents(amount), paid.Format(time.DateOnly), iur, debtType, p.id, p.name)
 		g.report(bCollected, row, key, match.RTIUFTES)
-	}
-	if err == nil {
-		err = g.err
 	}
 	if err != nil {
 		return err
@@ -329,26 +325,11 @@ func (g *generator) report(b bucket, row flows.FlowRow, key string, code match.C
 
 func (g *generator) reportAgain(b bucket, row flows.FlowRow) {
 	o := g.open[b]
-	if o == nil || (len(o.rows) > 0 && containsIUV(o.rows, row.IUV)) {
-		if o != nil {
-			// A DOPPI's second row must land in a different flow: close this one first.
-			if err := g.closeFlow(b); err != nil && g.err == nil {
-				g.err = err
-			}
-		}
+	if o == nil {
 		o = &openFlow{}
 		g.open[b] = o
 	}
 	row.Index = int64(len(o.rows) + 1)
 	o.rows = append(o.rows, row)
 	o.total += row.AmountCents
-}
-
-func containsIUV(rows []flows.FlowRow, iuv string) bool {
-	for _, r := range rows {
-		if r.IUV == iuv {
-			return true
-		}
-	}
-	return false
 }

@@ -9,9 +9,16 @@ import (
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
-// batchRows is how many rows one multi-row INSERT carries: large enough to
-// amortise the round trip, small enough for SQLite's parameter limit.
-const batchRows = 400
+// maxParams bounds the parameters of one statement. SQLite looks "$N"
+// parameters up by name in a list, a cost that grows with the square of their
+// number, so it gets short statements; PostgreSQL gets long ones, which save
+// round trips.
+func maxParams(e store.Engine) int {
+	if e == store.SQLite {
+		return 240
+	}
+	return 6000
+}
 
 // inserter accumulates rows and writes them with one multi-row statement,
 // prepared once per transaction for the full batch size.
@@ -21,6 +28,7 @@ type inserter struct {
 	head   string // "INSERT INTO t (a, b)"
 	tail   string // "ON CONFLICT … DO …" or ""
 	cols   int
+	batch  int // rows per full statement
 	args   []any
 	full   *sql.Stmt
 	rows   int
@@ -28,7 +36,8 @@ type inserter struct {
 }
 
 func newInserter(ctx context.Context, tx *store.Tx, head, tail string, cols int) *inserter {
-	return &inserter{ctx: ctx, tx: tx, head: head, tail: tail, cols: cols, args: make([]any, 0, cols*batchRows)}
+	batch := max(1, maxParams(tx.Engine)/cols)
+	return &inserter{ctx: ctx, tx: tx, head: head, tail: tail, cols: cols, batch: batch, args: make([]any, 0, cols*batch)}
 }
 
 func (in *inserter) sql(rows int) string {
@@ -59,7 +68,7 @@ func (in *inserter) sql(rows int) string {
 func (in *inserter) add(vals ...any) error {
 	in.args = append(in.args, vals...)
 	in.rows++
-	if in.rows == batchRows {
+	if in.rows == in.batch {
 		return in.flush()
 	}
 	return nil
@@ -71,9 +80,9 @@ func (in *inserter) flush() error {
 	}
 	var err error
 	var res sql.Result
-	if in.rows == batchRows {
+	if in.rows == in.batch {
 		if in.full == nil {
-			if in.full, err = in.tx.PrepareContext(in.ctx, in.sql(batchRows)); err != nil {
+			if in.full, err = in.tx.PrepareContext(in.ctx, in.sql(in.batch)); err != nil {
 				return fmt.Errorf("%s: %w", in.head, err)
 			}
 		}

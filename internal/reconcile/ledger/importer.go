@@ -60,18 +60,12 @@ type ImportOptions struct {
 // bytes are archived under their SHA-256, which also recognises a file loaded twice.
 func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportOptions) (ImportResult, error) {
 	res := ImportResult{Name: filepath.Base(name)}
-	tmp, err := os.CreateTemp("", "reconcile-import-*")
-	if err != nil {
-		return res, err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	h := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, h), r)
+	src, size, sum, release, err := spool(r)
 	if err != nil {
 		return res, fmt.Errorf("lettura di %s: %w", res.Name, err)
 	}
-	res.SHA256 = hex.EncodeToString(h.Sum(nil))
+	defer release()
+	res.SHA256 = sum
 	var dup DuplicateError
 	err = l.DB.QueryRowContext(ctx, "SELECT id, name, imported_at FROM reconcile_file WHERE sha256 = $1", res.SHA256).Scan(&dup.FileID, &dup.Name, &dup.ImportedAt)
 	if err == nil {
@@ -80,30 +74,28 @@ func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportO
 		return res, err
 	}
 	head := make([]byte, 4096)
-	n, _ := tmp.ReadAt(head, 0)
+	n, _ := src.ReadAt(head, 0)
 	res.Kind = flows.Detect(head[:n])
 	if res.Kind == "" {
 		return res, &InvalidError{fmt.Errorf("%s: formato non riconosciuto (attesi FdR XML o JSON, giornale di cassa OPI o CSV, export MyPay, notifiche, ricevute)", res.Name)}
 	}
 	key := "reconcile/files/" + res.SHA256[:2] + "/" + res.SHA256
+	// The archive is written while the rows load; the transaction commits
+	// only once the raw file is safely stored.
+	archived := make(chan error, 1)
 	if l.Archive != nil {
-		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-			return res, err
-		}
-		if err := l.Archive(ctx, key, tmp, contentTypes[res.Kind]); err != nil {
-			return res, fmt.Errorf("archiviazione di %s: %w", res.Name, err)
-		}
+		go func() { archived <- l.Archive(ctx, key, io.NewSectionReader(src, 0, size), contentTypes[res.Kind]) }()
+	} else {
+		archived <- nil
 	}
 	res.FileID = store.NewID()
+	waited := false
 	err = l.DB.Transact(ctx, func(tx *store.Tx) error {
-		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_file (id, kind, name, sha256, blob_key, size_bytes, rows_read, rows_skipped, problems, source, imported_by, imported_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 0, 0, '[]', $7, $8, $9)`, res.FileID, res.Kind, res.Name, res.SHA256, key, size, o.Source, o.Actor, store.Now()); err != nil {
 			return err
 		}
-		br := bufio.NewReaderSize(&progressReader{r: tmp, total: size, report: o.Progress}, 256<<10)
+		br := bufio.NewReaderSize(&progressReader{r: io.NewSectionReader(src, 0, size), total: size, report: o.Progress}, 256<<10)
 		var err error
 		switch res.Kind {
 		case flows.KindFdRXML, flows.KindFdRJSON:
@@ -126,8 +118,20 @@ func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportO
 			res.Rows, res.Skipped, string(problems), res.FileID); err != nil {
 			return err
 		}
-		return l.emit(ctx, tx, EventFileImported, res.FileID, res)
+		if err := l.emit(ctx, tx, EventFileImported, res.FileID, res); err != nil {
+			return err
+		}
+		if !waited {
+			waited = true
+			if err := <-archived; err != nil {
+				return fmt.Errorf("archiviazione di %s: %w", res.Name, err)
+			}
+		}
+		return nil
 	})
+	if !waited {
+		<-archived
+	}
 	if err != nil {
 		if l.Unarchive != nil {
 			l.Unarchive(context.WithoutCancel(ctx), key)
@@ -139,6 +143,30 @@ func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportO
 		return res, err
 	}
 	return res, nil
+}
+
+// spool gives random access to the file and its SHA-256: a regular file is
+// read in place, anything else (an upload, a blob) is copied to a temp file.
+func spool(r io.Reader) (src *os.File, size int64, sum string, release func(), err error) {
+	h := sha256.New()
+	if f, ok := r.(*os.File); ok {
+		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
+			if size, err = io.Copy(h, io.NewSectionReader(f, 0, st.Size())); err != nil {
+				return nil, 0, "", nil, err
+			}
+			return f, size, hex.EncodeToString(h.Sum(nil)), func() {}, nil
+		}
+	}
+	tmp, err := os.CreateTemp("", "reconcile-import-*")
+	if err != nil {
+		return nil, 0, "", nil, err
+	}
+	release = func() { tmp.Close(); os.Remove(tmp.Name()) }
+	if size, err = io.Copy(io.MultiWriter(tmp, h), r); err != nil {
+		release()
+		return nil, 0, "", nil, err
+	}
+	return tmp, size, hex.EncodeToString(h.Sum(nil)), release, nil
 }
 
 func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {

@@ -14,8 +14,9 @@ import (
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
-// classifyBatch is how many keys one transaction reclassifies.
-const classifyBatch = 1000
+// classifyBatch is how many keys one transaction reclassifies; the keys go
+// into IN lists, so SQLite gets fewer (see maxParams).
+func classifyBatch(e store.Engine) int { return min(1000, maxParams(e)) }
 
 // Stats counts what a reclassification did.
 type Stats struct {
@@ -92,7 +93,7 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 	var n int
 	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
 		rows, err := tx.QueryContext(ctx, `DELETE FROM reconcile_dirty WHERE kind = $1 AND key IN
-			(SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) RETURNING key`, kind, classifyBatch)
+			(SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) RETURNING key`, kind, classifyBatch(rn.l.DB.Engine))
 		if err != nil {
 			return err
 		}
@@ -262,7 +263,7 @@ func (rn *run) save(ctx context.Context, tx *store.Tx, kind string, items []matc
 		}
 	}
 	for len(gone) > 0 {
-		part := gone[:min(len(gone), classifyBatch)]
+		part := gone[:min(len(gone), classifyBatch(tx.Engine))]
 		gone = gone[len(part):]
 		if _, err := tx.ExecContext(ctx, "DELETE FROM reconcile_item WHERE kind = $1 AND key IN ("+placeholders(2, len(part))+")",
 			append([]any{kind}, anys(part)...)...); err != nil {

@@ -117,7 +117,7 @@ CREATE TABLE reconcile_item (
 );
 CREATE INDEX reconcile_item_code_day ON reconcile_item (code, day);
 CREATE INDEX reconcile_item_day ON reconcile_item (day);
-CREATE INDEX reconcile_item_iuv ON reconcile_item (iuv);
+CREATE INDEX reconcile_item_iuv ON reconcile_item (iuv, kind);
 
 CREATE TABLE reconcile_dirty (
     kind TEXT NOT NULL,

@@ -1,0 +1,278 @@
+// Command reconcile benchmarks the reconciliation end to end — load the
+// generator's files, classify, write the results — against a floor measured
+// in the same run: a minimal loader that parses the same files with the same
+// readers and inserts the raw rows into the same database engine, nothing
+// else. The target is floor/reconcile ≥ 0.5. Peak heap is sampled during the
+// reconciliation, to show it does not grow with the number of payments.
+//
+//	go run ./bench/reconcile                     # 20,000 payments on SQLite (and PostgreSQL if ARENGO_TEST_POSTGRES is set)
+//	go run ./bench/reconcile -n 100000
+//	go run ./bench/reconcile -million            # 1,000,000 payments (minutes, a few GB of disk)
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/blob"
+	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/kernel"
+	"github.com/arengo-pa/arengo/internal/reconcile/gen"
+	"github.com/arengo-pa/arengo/internal/reconcile/ledger"
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+const ec = "00644060287"
+
+func main() {
+	n := flag.Int("n", 20000, "payments to reconcile")
+	million := flag.Bool("million", false, "reconcile 1,000,000 payments")
+	engines := flag.String("engines", "sqlite,postgres", "engines to measure (postgres only when ARENGO_TEST_POSTGRES is set)")
+	keep := flag.String("dir", "", "work directory (default: a temporary one, removed at the end)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
+	if *million {
+		*n = 1_000_000
+	}
+	if err := run(context.Background(), *n, strings.Split(*engines, ","), *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, n int, engines []string, dir string) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "reconcile-bench-*")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	t0 := time.Now()
+	files, err := gen.Generate(filepath.Join(dir, "files"), gen.Config{N: n, Seed: 42, EC: ec})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("generated %d payments (%d FdR files) in %s\n", n, len(files.FdR), time.Since(t0).Round(time.Millisecond))
+	for _, engine := range engines {
+		dsn := filepath.Join(dir, engine+"-%s.db")
+		if engine == "postgres" {
+			dsn = os.Getenv("ARENGO_TEST_POSTGRES")
+			if dsn == "" {
+				fmt.Println("postgres: skipped (ARENGO_TEST_POSTGRES not set)")
+				continue
+			}
+		}
+		if err := measure(ctx, engine, dsn, dir, files, n); err != nil {
+			return fmt.Errorf("%s: %w", engine, err)
+		}
+	}
+	return nil
+}
+
+func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n int) error {
+	floorDB, dropFloor, err := freshDB(ctx, dsn, "floor")
+	if err != nil {
+		return err
+	}
+	defer dropFloor()
+	t := time.Now()
+	rows, err := minimalLoad(ctx, floorDB, files)
+	if err != nil {
+		return fmt.Errorf("minimal loader: %w", err)
+	}
+	floor := time.Since(t)
+
+	db, drop, err := freshDB(ctx, dsn, "full")
+	if err != nil {
+		return err
+	}
+	defer drop()
+	archive, err := blob.NewLocal(filepath.Join(dir, engine+"-blobs"))
+	if err != nil {
+		return err
+	}
+	l := &ledger.Ledger{DB: db, EC: ec,
+		Emit: func(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {
+			return events.Append(ctx, tx, events.Event{Type: typ, AggregateType: "reconcile", AggregateID: id, Data: payload})
+		},
+		Archive: func(ctx context.Context, key string, r io.Reader, ct string) error {
+			_, err := archive.Put(ctx, key, r, ct)
+			return err
+		},
+	}
+	// The generator's notified debt type, as an operator would configure it.
+	if _, err := db.ExecContext(ctx, `INSERT INTO reconcile_debt_type (debt_type, description, chapter, accertamento, notified, updated_at)
+		VALUES ($1, 'Mensa scolastica', '3050', '2026/305', TRUE, $2)`, gen.NotifiedDebtType, store.Now()); err != nil {
+		return err
+	}
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := sampleHeap(&peak)
+	t = time.Now()
+	for _, p := range files.All() {
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		_, err = l.Import(ctx, p, f, ledger.ImportOptions{Source: "bench", Actor: "bench"})
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	loaded := time.Since(t)
+	st, err := l.Reclassify(ctx, nil)
+	if err != nil {
+		return err
+	}
+	full := time.Since(t)
+	stop()
+	wrong, err := verify(ctx, db, files.Expected)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%-8s n=%-8d floor %-10s reconcile %-10s (load %s + classify %s)  ratio floor/reconcile %.2f  items %d  codes off %d  peak heap %d MiB  peak RSS %d MiB  raw rows %d\n",
+		engine, n, floor.Round(time.Millisecond), full.Round(time.Millisecond), loaded.Round(time.Millisecond), (full - loaded).Round(time.Millisecond),
+		floor.Seconds()/full.Seconds(), st.Changed, wrong, peak.Load()>>20, peakRSS()>>10, rows)
+	return nil
+}
+
+// freshDB opens an empty database with the kernel's and the module's schema:
+// a new SQLite file, or a new schema in the PostgreSQL database.
+func freshDB(ctx context.Context, dsn, name string) (*store.DB, func(), error) {
+	drop := func() {}
+	if store.IsPostgres(dsn) {
+		admin, err := store.Open(ctx, dsn)
+		if err != nil {
+			return nil, nil, err
+		}
+		schema := "bench_reconcile_" + name
+		admin.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+schema+" CASCADE")
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			return nil, nil, err
+		}
+		drop = func() { admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); admin.Close() }
+		u, _ := url.Parse(dsn)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	} else {
+		dsn = fmt.Sprintf(dsn, name)
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx, []store.Migrations{kernel.Migrations, ledger.Schema}); err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); drop() }, nil
+}
+
+func sampleHeap(peak *atomic.Uint64) func() {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var ms runtime.MemStats
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
+// peakRSS is the process's high-water resident set (Linux), in KiB.
+func peakRSS() uint64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			var kb uint64
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), &kb)
+			return kb
+		}
+	}
+	return 0
+}
+
+// verify compares the count of items per (kind, code) with the expected
+// answer, streaming the answer so memory stays flat; it returns how many items
+// are missing or extra across all codes.
+func verify(ctx context.Context, db *store.DB, expectedPath string) (int64, error) {
+	f, err := os.Open(expectedPath)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	want := map[string]int64{}
+	sc := bufio.NewScanner(f)
+	sc.Scan()
+	for sc.Scan() {
+		parts := strings.Split(sc.Text(), ";")
+		want[parts[0]+" "+parts[2]]++
+	}
+	rows, err := db.QueryContext(ctx, "SELECT kind, code, COUNT(*) FROM reconcile_item GROUP BY kind, code")
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var off int64
+	for rows.Next() {
+		var kind, code string
+		var c int64
+		if err := rows.Scan(&kind, &code, &c); err != nil {
+			return 0, err
+		}
+		if d := c - want[kind+" "+code]; d != 0 {
+			fmt.Printf("  %s %s: %d items, expected %d\n", kind, code, c, want[kind+" "+code])
+			off += abs(d)
+		}
+		delete(want, kind+" "+code)
+	}
+	for k, c := range want {
+		fmt.Printf("  %s: none, expected %d\n", k, c)
+		off += c
+	}
+	return off, rows.Err()
+}
+
+func abs(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
