@@ -105,8 +105,8 @@ func loadRaw(ctx context.Context, db *store.DB, path string) (int64, error) {
 	return n, err
 }
 
-// rawInserter writes multi-row prepared INSERTs sized as the ledger sizes them
-// (few parameters on SQLite, many on PostgreSQL).
+// rawInserter writes multi-row prepared INSERTs as the ledger does: up to
+// 3000 parameters on SQLite (positional "?"), 6000 on PostgreSQL.
 type rawInserter struct {
 	ctx        context.Context
 	tx         *store.Tx
@@ -121,7 +121,7 @@ type rawInserter struct {
 func newRaw(ctx context.Context, tx *store.Tx, head string, cols int) *rawInserter {
 	params := 6000
 	if tx.Engine == store.SQLite {
-		params = 240
+		params = 3000
 	}
 	return &rawInserter{ctx: ctx, tx: tx, head: head, cols: cols, batch: max(1, params/cols)}
 }
@@ -139,7 +139,11 @@ func (r *rawInserter) sql(rows int) string {
 			if c > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, "$%d", n)
+			if r.tx.Engine == store.SQLite {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", n)
+			}
 			n++
 		}
 		b.WriteByte(')')

@@ -9,15 +9,32 @@ import (
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
-// maxParams bounds the parameters of one statement. SQLite looks "$N"
-// parameters up by name in a list, a cost that grows with the square of their
-// number, so it gets short statements; PostgreSQL gets long ones, which save
-// round trips.
+// maxParams bounds the parameters of one multi-row statement: long ones
+// save round trips, within what each engine accepts.
 func maxParams(e store.Engine) int {
 	if e == store.SQLite {
-		return 240
+		return 3000
 	}
 	return 6000
+}
+
+// params writes n placeholders numbered from from. SQLite looks "$N"
+// parameters up by name in a list, a cost that grows with the square of their
+// number, so long lists use its positional "?" — the one place this module
+// leaves the shared SQL. A "?" after "$1" takes position 2, and so on.
+func params(e store.Engine, from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if e == store.SQLite {
+			b.WriteByte('?')
+		} else {
+			fmt.Fprintf(&b, "$%d", from+i)
+		}
+	}
+	return b.String()
 }
 
 // inserter accumulates rows and writes them with one multi-row statement,
@@ -44,19 +61,12 @@ func (in *inserter) sql(rows int) string {
 	var b strings.Builder
 	b.WriteString(in.head)
 	b.WriteString(" VALUES ")
-	n := 1
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		for c := 0; c < in.cols; c++ {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "$%d", n)
-			n++
-		}
+		b.WriteString(params(in.tx.Engine, 1+r*in.cols, in.cols))
 		b.WriteByte(')')
 	}
 	b.WriteByte(' ')

@@ -80,18 +80,6 @@ func markDirtySelect(ctx context.Context, tx *store.Tx, kind, selectSQL string, 
 	return nil
 }
 
-// placeholders returns "$from,$from+1,…" for n values.
-func placeholders(from, n int) string {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "$%d", from+i)
-	}
-	return b.String()
-}
-
 func anys(s []string) []any {
 	out := make([]any, len(s))
 	for i, v := range s {

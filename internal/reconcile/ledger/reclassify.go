@@ -14,9 +14,8 @@ import (
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
-// classifyBatch is how many keys one transaction reclassifies; the keys go
-// into IN lists, so SQLite gets fewer (see maxParams).
-func classifyBatch(e store.Engine) int { return min(1000, maxParams(e)) }
+// classifyBatch is how many keys one transaction reclassifies.
+const classifyBatch = 1000
 
 // Stats counts what a reclassification did.
 type Stats struct {
@@ -93,7 +92,7 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 	var n int
 	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
 		rows, err := tx.QueryContext(ctx, `DELETE FROM reconcile_dirty WHERE kind = $1 AND key IN
-			(SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) RETURNING key`, kind, classifyBatch(rn.l.DB.Engine))
+			(SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) RETURNING key`, kind, classifyBatch)
 		if err != nil {
 			return err
 		}
@@ -263,9 +262,9 @@ func (rn *run) save(ctx context.Context, tx *store.Tx, kind string, items []matc
 		}
 	}
 	for len(gone) > 0 {
-		part := gone[:min(len(gone), classifyBatch(tx.Engine))]
+		part := gone[:min(len(gone), classifyBatch)]
 		gone = gone[len(part):]
-		if _, err := tx.ExecContext(ctx, "DELETE FROM reconcile_item WHERE kind = $1 AND key IN ("+placeholders(2, len(part))+")",
+		if _, err := tx.ExecContext(ctx, "DELETE FROM reconcile_item WHERE kind = $1 AND key IN ("+params(tx.Engine, 2, len(part))+")",
 			append([]any{kind}, anys(part)...)...); err != nil {
 			return false, err
 		}
@@ -276,7 +275,7 @@ func (rn *run) save(ctx context.Context, tx *store.Tx, kind string, items []matc
 }
 
 func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) error {
-	in := "(" + placeholders(1, len(iuvs)) + ")"
+	in := "(" + params(tx.Engine, 1, len(iuvs)) + ")"
 	args := anys(iuvs)
 	ev := make(map[string]*match.PaymentEvidence, len(iuvs))
 	for _, v := range iuvs {
@@ -380,7 +379,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 		}
 		items = append(items, match.ClassifyPayment(*e)...)
 	}
-	old, err := rn.existing(ctx, tx, match.KindPayment, "iuv IN ("+placeholders(2, len(iuvs))+")", args...)
+	old, err := rn.existing(ctx, tx, match.KindPayment, "iuv IN ("+params(tx.Engine, 2, len(iuvs))+")", args...)
 	if err != nil {
 		return err
 	}
@@ -393,7 +392,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 
 func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) error {
 	args := anys(ids)
-	rows, err := tx.QueryContext(ctx, "SELECT id, amount_cents, op_date, iuf, iuv, truncated FROM reconcile_movement WHERE id IN ("+placeholders(1, len(ids))+")", args...)
+	rows, err := tx.QueryContext(ctx, "SELECT id, amount_cents, op_date, iuf, iuv, truncated FROM reconcile_movement WHERE id IN ("+params(tx.Engine, 1, len(ids))+")", args...)
 	if err != nil {
 		return err
 	}
@@ -414,7 +413,7 @@ func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) err
 	receipts, credits := map[string]int64{}, map[string]int64{}
 	if len(iuvSet) > 0 {
 		iuvs := slices.Sorted(maps.Keys(iuvSet))
-		in := "(" + placeholders(1, len(iuvs)) + ")"
+		in := "(" + params(tx.Engine, 1, len(iuvs)) + ")"
 		rows, err := tx.QueryContext(ctx, "SELECT iuv, amount_cents FROM reconcile_receipt WHERE iuv IN "+in+" ORDER BY id DESC", anys(iuvs)...)
 		if err != nil {
 			return err
@@ -457,7 +456,7 @@ func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) err
 		}
 		items = append(items, match.ClassifyMovement(m))
 	}
-	old, err := rn.existing(ctx, tx, match.KindMovement, "key IN ("+placeholders(2, len(ids))+")", args...)
+	old, err := rn.existing(ctx, tx, match.KindMovement, "key IN ("+params(tx.Engine, 2, len(ids))+")", args...)
 	if err != nil {
 		return err
 	}
