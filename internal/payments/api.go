@@ -63,7 +63,7 @@ type PositionIn struct {
 	AmountCents int64          `json:"amount_cents" doc:"Importo in unica soluzione, in centesimi (0 se solo rate)"`
 	DueDate     time.Time      `json:"due_date,omitempty"`
 	Instalments []InstalmentIn `json:"instalments,omitempty"`
-	Publish     bool           `json:"publish" doc:"Pubblica subito (stato VALID)"`
+	Publish     bool           `json:"publish,omitempty" doc:"Pubblica subito (stato VALID)"`
 }
 
 // InstalmentIn is one rate of a plan.
