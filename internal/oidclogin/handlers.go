@@ -24,7 +24,7 @@ func (f *flow) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := pending{State: random(), Nonce: random(), Verifier: oauth2.GenerateVerifier(),
-		Next: localNext(r.URL.Query().Get("next"), f.defaultNext)}
+		Next: web.LocalPath(r.URL.Query().Get("next"), f.defaultNext)}
 	f.setPending(w, p)
 	opts := []oauth2.AuthCodeOption{oidc.Nonce(p.Nonce), oauth2.S256ChallengeOption(p.Verifier)}
 	if f.acrValues != "" {

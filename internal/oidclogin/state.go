@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/arengo-pa/arengo/internal/web"
 )
 
 // pending is what the login step keeps for its callback, in a cookie that
@@ -59,6 +61,6 @@ func decodePending(v, defaultNext string) (pending, bool) {
 	if json.Unmarshal(b, &p) != nil || p.State == "" || p.Nonce == "" || len(p.Verifier) < 43 || len(p.Verifier) > 128 {
 		return pending{}, false
 	}
-	p.Next = localNext(p.Next, defaultNext)
+	p.Next = web.LocalPath(p.Next, defaultNext)
 	return p, true
 }

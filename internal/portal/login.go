@@ -23,16 +23,8 @@ type loginView struct {
 	Citizens    []DemoCitizen
 }
 
-// safeNext keeps redirects on this site.
-func safeNext(next, def string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return def
-	}
-	return next
-}
-
 func (m *Module) loginForm(w http.ResponseWriter, r *http.Request) {
-	m.d.Web.Render(w, r, m.pages["login"], loginView{Next: safeNext(r.URL.Query().Get("next"), "/admin"),
+	m.d.Web.Render(w, r, m.pages["login"], loginView{Next: web.LocalPath(r.URL.Query().Get("next"), "/admin"),
 		StaffOIDC: m.d.Config.StaffOIDCIssuer != "", Demo: m.d.Config.Demo})
 }
 
@@ -41,7 +33,7 @@ func (m *Module) loginForm(w http.ResponseWriter, r *http.Request) {
 func (m *Module) login(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	username := strings.TrimSpace(r.PostFormValue("username"))
-	next := safeNext(r.PostFormValue("next"), "/admin")
+	next := web.LocalPath(r.PostFormValue("next"), "/admin")
 	view := loginView{Next: next, Username: username, StaffOIDC: m.d.Config.StaffOIDCIssuer != "", Demo: m.d.Config.Demo}
 	ip := clientAddr(r)
 	for _, key := range []string{"user:" + strings.ToLower(username), "ip:" + ip} {
@@ -89,7 +81,7 @@ func (m *Module) startSession(ctx context.Context, w http.ResponseWriter, p *aut
 }
 
 func (m *Module) citizenLoginForm(w http.ResponseWriter, r *http.Request) {
-	v := loginView{Next: safeNext(r.URL.Query().Get("next"), "/area-personale"),
+	v := loginView{Next: web.LocalPath(r.URL.Query().Get("next"), "/area-personale"),
 		CitizenOIDC: m.d.Config.CitizenOIDCIssuer != "", Demo: m.d.Config.Demo}
 	if v.Demo {
 		v.Citizens = DemoCitizens
@@ -134,7 +126,7 @@ func (m *Module) demoCitizenLogin(w http.ResponseWriter, r *http.Request) {
 		m.d.Web.Error(w, r, err)
 		return
 	}
-	http.Redirect(w, r, safeNext(r.PostFormValue("next"), "/area-personale"), http.StatusSeeOther)
+	http.Redirect(w, r, web.LocalPath(r.PostFormValue("next"), "/area-personale"), http.StatusSeeOther)
 }
 
 func (m *Module) logout(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 )
 
 // Msg is a text in Italian, the default, and English.
@@ -55,11 +54,7 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 		lang = "en"
 	}
 	http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, LocalPath(r.URL.Query().Get("next"), "/"), http.StatusSeeOther)
 }
 
 var kernelMessages = map[string]Msg{
