@@ -1,6 +1,7 @@
 package cloudplan_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -11,7 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/arengo-pa/arengo/internal/cloudplan"
+	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
+	"github.com/arengo-pa/arengo/internal/portal"
 )
 
 // An IT officer opens the demo portfolio's waves, then an application, and
@@ -55,5 +58,41 @@ func TestBrowserWavesAndStrategyChoice(t *testing.T) {
 	}
 	if !strings.Contains(text, "Strategia scelta da Utente ced") || !strings.Contains(text, "database gestito disponibile nel catalogo") {
 		t.Fatalf("choice not shown: %s", text[:min(len(text), 600)])
+	}
+}
+
+// An upload with a wrong cell shows its progress, then the per-cell error.
+func TestBrowserImportShowsCellErrors(t *testing.T) {
+	// The portal serves /jobs/{id}/progress, which the progress bar polls.
+	app := kerneltest.New(t, cloudplan.New(), portal.New())
+	var buf bytes.Buffer
+	if err := kit.WriteAppListXLSX(&buf, []kit.Application{{Name: "Protocollo 4.2", Opportunity: "Altissima"}}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "lista.xlsx")
+	if err := os.WriteFile(file, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shots := os.Getenv("CLOUDPLAN_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	b := kerneltest.Browser(t)
+	tctx, cancel := context.WithTimeout(b, 20*time.Second)
+	defer cancel()
+	err := chromedp.Do(tctx,
+		app.SetSession(app.StaffSession(t, "ced", cloudplan.PermManage)),
+		chromedp.Navigate(app.URL+"/admin/cloud/importa"),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+		chromedp.Click(chromedp.CSS("form[action='/admin/cloud/importa'] button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#import-errors")),
+		kerneltest.Screenshot(filepath.Join(shots, "importazione.png")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("#import-errors")))
+	if err != nil || !strings.Contains(text, `cella E4: valore "Altissima"; valori attesi: Alto, Medio, Basso`) {
+		t.Fatalf("%q %v", text, err)
 	}
 }

@@ -20,6 +20,7 @@ const maxUpload = 20 << 20
 
 type importRow struct {
 	ID, Kind, Filename, Status, Message, By, JobID string
+	StatusLabel                                    string
 	CreatedAt                                      time.Time
 }
 
@@ -41,6 +42,7 @@ func (m *Module) recentImports(r *http.Request, id string) ([]importRow, error) 
 		if err := rows.Scan(&x.ID, &x.Kind, &x.Filename, &x.Status, &x.Message, &x.By, &x.JobID, &x.CreatedAt); err != nil {
 			return nil, err
 		}
+		x.StatusLabel = map[string]string{"in_coda": "in corso", "errore": "non importato", "completato": "completato"}[x.Status]
 		out = append(out, x)
 	}
 	return out, rows.Err()

@@ -44,7 +44,7 @@ func waitImport(t *testing.T, app *kerneltest.App, c *http.Client, loc string) s
 	var page string
 	kerneltest.Eventually(t, 15*time.Second, "import finished", func() bool {
 		page = get(t, app, c, loc, http.StatusOK)
-		return !strings.Contains(page, `id="import-status">in_coda`)
+		return !strings.Contains(page, `id="import-status">in corso`)
 	})
 	return page
 }
