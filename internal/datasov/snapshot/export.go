@@ -48,8 +48,12 @@ func Export(ctx context.Context, db *store.DB, blobs blob.Store, dir string, pro
 	if err != nil {
 		return m, err
 	}
+	collate, err := textOrder(ctx, q, db.Engine)
+	if err != nil {
+		return m, err
+	}
 	for _, t := range tables {
-		entry, err := exportTable(ctx, q, db.Engine, t, dir, progress)
+		entry, err := exportTable(ctx, q, selectSQL(t, collate), t, dir, progress)
 		if err != nil {
 			return m, fmt.Errorf("esportazione della tabella %s: %w", t.Name, err)
 		}
@@ -124,7 +128,7 @@ func migrationVersions(ctx context.Context, q querier, engine store.Engine) (map
 	return out, nil
 }
 
-func exportTable(ctx context.Context, q querier, engine store.Engine, t Table, dir string, progress Progress) (TableEntry, error) {
+func exportTable(ctx context.Context, q querier, query string, t Table, dir string, progress Progress) (TableEntry, error) {
 	e := TableEntry{Name: t.Name, File: "tables/" + t.Name + ".ndjson", Schema: "schemas/" + t.Name + ".schema.json", PrimaryKey: t.PrimaryKey}
 	if e.PrimaryKey == nil {
 		e.PrimaryKey = []string{}
@@ -144,7 +148,7 @@ func exportTable(ctx context.Context, q querier, engine store.Engine, t Table, d
 	h := sha256.New()
 	cw := &countWriter{w: io.MultiWriter(f, h)}
 	w := bufio.NewWriterSize(cw, 1<<20)
-	rows, err := q.QueryContext(ctx, selectSQL(t, engine))
+	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return e, err
 	}
@@ -196,9 +200,27 @@ func exportTable(ctx context.Context, q querier, engine store.Engine, t Table, d
 	return e, nil
 }
 
-// selectSQL reads a table in primary key order (all columns when it has none). Text keys are
-// compared byte by byte on PostgreSQL too (COLLATE "C"), as SQLite does, so both engines agree.
-func selectSQL(t Table, engine store.Engine) string {
+// textOrder is the COLLATE clause that makes text keys sort byte by byte, as SQLite does, so both
+// engines write rows in the same order. A PostgreSQL database created with a C collation already
+// does: adding the clause there would only stop it from reading the primary key index in order.
+func textOrder(ctx context.Context, q querier, engine store.Engine) (string, error) {
+	if engine != store.Postgres {
+		return "", nil
+	}
+	c, err := strings1(ctx, q, `SELECT datcollate FROM pg_database WHERE datname = current_database()`)
+	if err != nil || len(c) == 0 {
+		return "", err
+	}
+	switch strings.ToUpper(strings.ReplaceAll(c[0], "-", "")) {
+	case "C", "POSIX", "C.UTF8":
+		return "", nil
+	}
+	return ` COLLATE "C"`, nil
+}
+
+// selectSQL reads a table in primary key order (all columns when it has none), text keys ordered
+// with collate.
+func selectSQL(t Table, collate string) string {
 	cols := make([]string, len(t.Columns))
 	types := map[string]Type{}
 	for i, c := range t.Columns {
@@ -214,8 +236,8 @@ func selectSQL(t Table, engine store.Engine) string {
 	keys := make([]string, len(order))
 	for i, k := range order {
 		keys[i] = quote(k)
-		if engine == store.Postgres && types[k] == Text {
-			keys[i] += ` COLLATE "C"`
+		if types[k] == Text {
+			keys[i] += collate
 		}
 	}
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + quote(t.Name) + " ORDER BY " + strings.Join(keys, ", ")
