@@ -279,3 +279,42 @@ func hashToken(tok string) string {
 	h := sha256.Sum256([]byte(tok))
 	return hex.EncodeToString(h[:])
 }
+
+// ActiveStaffByLogin returns the active account whose username is username or e-mail
+// (as an identity provider asserts them), else the one account with that e-mail; ""
+// when none (or, for the e-mail, more than one) matches.
+func (s *Service) ActiveStaffByLogin(ctx context.Context, username, email string) (string, error) {
+	for _, u := range []string{username, email} {
+		if u == "" {
+			continue
+		}
+		var id string
+		err := s.db.QueryRowContext(ctx, `SELECT id FROM kernel_users WHERE username = $1 AND active = TRUE`, u).Scan(&id)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return "", err
+		}
+	}
+	if email == "" {
+		return "", nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM kernel_users WHERE LOWER(email) = $1 AND active = TRUE LIMIT 2`, email)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil || len(ids) != 1 {
+		return "", err
+	}
+	return ids[0], nil
+}

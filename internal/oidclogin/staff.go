@@ -1,8 +1,6 @@
 package oidclogin
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 
@@ -21,7 +19,7 @@ func (f *flow) loginStaff(w http.ResponseWriter, r *http.Request, claims map[str
 		return
 	}
 	ctx := r.Context()
-	id, err := f.findStaff(ctx, username, email)
+	id, err := f.d.Auth.ActiveStaffByLogin(ctx, username, email)
 	if err != nil {
 		f.d.Web.Error(w, r, err)
 		return
@@ -56,43 +54,4 @@ func (f *flow) loginStaff(w http.ResponseWriter, r *http.Request, claims map[str
 		return
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-// findStaff returns the active account whose username is the provider's
-// preferred_username or e-mail, else the one account with that e-mail; ""
-// when none (or, for the e-mail, more than one) matches.
-func (f *flow) findStaff(ctx context.Context, username, email string) (string, error) {
-	for _, u := range []string{username, email} {
-		if u == "" {
-			continue
-		}
-		var id string
-		err := f.d.DB.QueryRowContext(ctx, `SELECT id FROM kernel_users WHERE username = $1 AND active = TRUE`, u).Scan(&id)
-		if err == nil {
-			return id, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return "", err
-		}
-	}
-	if email == "" {
-		return "", nil
-	}
-	rows, err := f.d.DB.QueryContext(ctx, `SELECT id FROM kernel_users WHERE LOWER(email) = $1 AND active = TRUE LIMIT 2`, email)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return "", err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil || len(ids) != 1 {
-		return "", err
-	}
-	return ids[0], nil
 }
