@@ -28,7 +28,7 @@ func (f appFilter) match(a *App, ap *plan.AppPlan) bool {
 		return false
 	case f.Level != "" && f.Level != strconv.Itoa(ap.Level):
 		return false
-	case f.Strategy != "" && f.Strategy != string(ap.Strategy):
+	case f.Strategy != "" && f.Strategy != string(ap.Strategy) && !(f.Strategy == "-" && ap.Strategy == ""):
 		return false
 	case f.Class != "" && f.Class != string(a.Class) && !(f.Class == "-" && a.Class == ""):
 		return false
@@ -87,7 +87,7 @@ func (m *Module) appList(w http.ResponseWriter, r *http.Request) {
 	classes[0] = Option{Value: "", Label: "tutte", Selected: f.Class == ""}
 	m.deps.Web.Render(w, r, m.pages.apps, map[string]any{
 		"Rows": rows, "Filter": f, "Pager": pager, "Total": len(s.Apps), "Query": r.URL.RawQuery,
-		"Levels": options(f.Level, levels...), "Strategies": strategyOptions(plan.Strategy(f.Strategy), "tutte"),
+		"Levels": options(f.Level, levels...), "Strategies": append(strategyOptions(plan.Strategy(f.Strategy), "tutte"), Option{Value: "-", Label: "nessuna applicabile", Selected: f.Strategy == "-"}),
 		"Classes": classes, "States": stateOptions(plan.AppState(f.State), "tutti"), "Waves": options(f.Wave, waves...),
 	})
 }

@@ -117,6 +117,25 @@ func TestImportPlanAndChooseStrategy(t *testing.T) {
 	if !strings.Contains(page, "2 schede importate (0 applicativi nuovi), 1 dipendenze aggiunte") {
 		t.Fatalf("assessment import:\n%s", page)
 	}
+	// One assessment sheet as the kit's xlsx, for an application not yet listed.
+	var sheet bytes.Buffer
+	_ = kit.WriteAssessmentXLSX(&sheet, kit.Assessment{Name: "Tributi 2.0", Stack: "COBOL su mainframe"})
+	page = waitImport(t, app, c, upload(t, app, c, cloudplan.KindAssessment, "scheda.xlsx", sheet.Bytes()))
+	if !strings.Contains(page, "1 schede importate (1 applicativi nuovi)") {
+		t.Fatalf("assessment xlsx import:\n%s", page)
+	}
+	var skills bytes.Buffer
+	_ = kit.WriteSkillsXLSX(&skills, []kit.Skill{{Name: "FINOPS", Team: 1, Required: [5]int{2, 3, 3, 3, 0}}})
+	page = waitImport(t, app, c, upload(t, app, c, cloudplan.KindSkills, "competenze.xlsx", skills.Bytes()))
+	if !strings.Contains(page, "1 competenze importate") {
+		t.Fatalf("skills import:\n%s", page)
+	}
+	if s := get(t, app, c, "/admin/cloud/competenze", http.StatusOK); !strings.Contains(s, "FINOPS: richiesto 3, team 1, gap <strong>2</strong>") {
+		t.Fatalf("skills gap not shown:\n%s", s)
+	}
+	if s := get(t, app, c, "/admin/cloud/applicativi?strategia=-", http.StatusOK); !strings.Contains(s, "Tributi 2.0") || strings.Contains(s, ">Anagrafe 3.1<") {
+		t.Fatal("filter on applications without a strategy")
+	}
 	servers := "VM;CPUs;Memory (GB);Disks;Guest OS;Cluster;Applicativo\nsrv-ana-01;4;16;100;Debian 12;CL-A;Anagrafe 3.1\nsrv-web-01;2;8;50;Debian 12;CL-A;Portale 1.0\nsrv-old;1;2;20;CentOS 7;CL-B;\n"
 	page = waitImport(t, app, c, upload(t, app, c, cloudplan.KindServers, "vm.csv", []byte(servers)))
 	if !strings.Contains(page, "3 server nuovi, 0 aggiornati, 0 applicativi aggiunti") {
@@ -158,7 +177,7 @@ func TestImportPlanAndChooseStrategy(t *testing.T) {
 			t.Errorf("registry: %+v", it)
 		}
 	}
-	if list.Total != 2 || waves["Anagrafe 3.1"] != 1 || waves["Portale 1.0"] != 2 {
+	if list.Total != 3 || waves["Anagrafe 3.1"] != 1 || waves["Portale 1.0"] != 2 {
 		t.Fatalf("waves %v (%+v)", waves, list)
 	}
 
@@ -206,7 +225,7 @@ func TestImportPlanAndChooseStrategy(t *testing.T) {
 		}
 		if path == "/admin/cloud/lista.xlsx" {
 			back, err := kit.ReadAppListXLSX(bytes.NewReader(b))
-			if err != nil || len(back) != 2 {
+			if err != nil || len(back) != 3 {
 				t.Errorf("exported list does not import back: %v", err)
 			}
 		}
