@@ -73,11 +73,12 @@ func (s *Service) SaveArea(ctx context.Context, a Area) (Area, error) {
 			}
 			return err
 		}
-		if err := simpleEvent(ctx, tx, "area_saved", "area", a.ID, a); err != nil {
+		if err := s.simpleEvent(ctx, tx, "area_saved", "area", a.ID, a); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.area_save", ObjectType: "area", ObjectID: a.ID, After: a})
 	})
+	s.cache.invalidate()
 	return a, err
 }
 
@@ -138,21 +139,23 @@ func (s *Service) SaveRule(ctx context.Context, r Rule) (Rule, error) {
 			r.ID, nullIfEmpty(r.CategoryID), nullIfEmpty(r.AreaID), r.Office, r.Operator, r.Order, s.now()); err != nil {
 			return fmt.Errorf("save rule: %w", err)
 		}
-		if err := simpleEvent(ctx, tx, "rule_saved", "rule", r.ID, r); err != nil {
+		if err := s.simpleEvent(ctx, tx, "rule_saved", "rule", r.ID, r); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.rule_save", ObjectType: "rule", ObjectID: r.ID, After: r})
 	})
+	s.cache.invalidate()
 	return r, err
 }
 
 // DeleteRule removes a routing rule.
 func (s *Service) DeleteRule(ctx context.Context, id string) error {
+	defer s.cache.invalidate()
 	return s.db.Transact(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reports_rule WHERE id = $1`, id); err != nil {
 			return err
 		}
-		if err := simpleEvent(ctx, tx, "rule_deleted", "rule", id, nil); err != nil {
+		if err := s.simpleEvent(ctx, tx, "rule_deleted", "rule", id, nil); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.rule_delete", ObjectType: "rule", ObjectID: id})
@@ -199,7 +202,7 @@ func (s *Service) SaveTemplate(ctx context.Context, t Template) (Template, error
 			t.ID, t.Title, t.Text, t.State, t.Active, s.now()); err != nil {
 			return fmt.Errorf("save template: %w", err)
 		}
-		if err := simpleEvent(ctx, tx, "template_saved", "template", t.ID, t); err != nil {
+		if err := s.simpleEvent(ctx, tx, "template_saved", "template", t.ID, t); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.template_save", ObjectType: "template", ObjectID: t.ID, After: t})
@@ -237,7 +240,7 @@ func (s *Service) SaveView(ctx context.Context, owner, name, query string) error
 			ON CONFLICT (owner, name) DO UPDATE SET query = $4`, id, owner, name, query, s.now()); err != nil {
 			return fmt.Errorf("save view: %w", err)
 		}
-		return simpleEvent(ctx, tx, "view_saved", "view", id, map[string]string{"name": name, "query": query})
+		return s.simpleEvent(ctx, tx, "view_saved", "view", id, map[string]string{"name": name, "query": query})
 	})
 }
 

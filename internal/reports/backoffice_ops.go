@@ -43,7 +43,7 @@ func (s *Service) SetTriage(ctx context.Context, number string, t Triage) (*Repo
 		}
 		r.Priority, r.Office, r.Operator, r.DeadlineAt = t.Priority, strings.TrimSpace(t.Office), strings.TrimSpace(t.Operator), t.Deadline
 		r.Version++
-		if err := event(ctx, tx, "triaged", r, map[string]any{"number": r.Number, "priority": r.Priority, "office": r.Office}); err != nil {
+		if err := s.event(ctx, tx, "triaged", r, map[string]any{"number": r.Number, "priority": r.Priority, "office": r.Office}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.triage", ObjectType: "report", ObjectID: r.Number, Before: before, After: summary(r)})
@@ -101,7 +101,7 @@ func (s *Service) Moderate(ctx context.Context, number, title, details string, h
 		if err := s.addUpdate(ctx, tx, Update{ReportID: r.ID, Kind: KindModeration, Public: false, Text: reason}); err != nil {
 			return err
 		}
-		if err := event(ctx, tx, "moderated", r, map[string]any{"number": r.Number, "hidden_media": hideMedia}); err != nil {
+		if err := s.event(ctx, tx, "moderated", r, map[string]any{"number": r.Number, "hidden_media": hideMedia}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.moderate", ObjectType: "report", ObjectID: r.Number,
@@ -137,6 +137,6 @@ func (s *Service) Rate(ctx context.Context, number string, owner Reporter, rt Ra
 		if _, err := tx.ExecContext(ctx, `UPDATE reports_report SET rating=$1, rating_answers=$2 WHERE id=$3`, rt.Stars, answers, r.ID); err != nil {
 			return fmt.Errorf("rate: %w", err)
 		}
-		return event(ctx, tx, "rated", r, map[string]any{"number": r.Number, "stars": rt.Stars})
+		return s.event(ctx, tx, "rated", r, map[string]any{"number": r.Number, "stars": rt.Stars})
 	})
 }

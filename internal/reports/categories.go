@@ -49,7 +49,7 @@ func (s *Service) Categories(ctx context.Context, activeOnly bool) ([]Category, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	attrs, err := s.attributes(ctx)
+	attrs, err := s.attributes(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (s *Service) Category(ctx context.Context, idOrCode string) (Category, erro
 	if err != nil {
 		return Category{}, fmt.Errorf("category %s: %w", idOrCode, err)
 	}
-	attrs, err := s.attributes(ctx)
+	attrs, err := s.attributes(ctx, c.ID)
 	if err != nil {
 		return Category{}, err
 	}
@@ -76,9 +76,10 @@ func (s *Service) Category(ctx context.Context, idOrCode string) (Category, erro
 	return c, nil
 }
 
-func (s *Service) attributes(ctx context.Context) (map[string][]open311.Attribute, error) {
+// attributes loads the questions of one category, or of all when id is "".
+func (s *Service) attributes(ctx context.Context, categoryID string) (map[string][]open311.Attribute, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT category_id, code, datatype, required, variable, description,
-		datatype_description, ord, choices FROM reports_attribute ORDER BY category_id, ord`)
+		datatype_description, ord, choices FROM reports_attribute WHERE $1 = '' OR category_id = $1 ORDER BY category_id, ord`, categoryID)
 	if err != nil {
 		return nil, fmt.Errorf("attributes: %w", err)
 	}
@@ -182,7 +183,7 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) (Category, error
 				return fmt.Errorf("save question %s: %w", a.Code, err)
 			}
 		}
-		if err := simpleEvent(ctx, tx, "category_saved", "category", c.ID, c); err != nil {
+		if err := s.simpleEvent(ctx, tx, "category_saved", "category", c.ID, c); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.category_save", ObjectType: "category", ObjectID: c.ID, Before: before, After: c})

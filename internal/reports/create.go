@@ -109,6 +109,11 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 	if err != nil {
 		return nil, errs.Field("category", "categoria %q inesistente", n.CategoryCode)
 	}
+	return s.create(ctx, c, n)
+}
+
+// create files n in category c, already loaded by the caller.
+func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report, error) {
 	if err := n.validate(c); err != nil {
 		return nil, err
 	}
@@ -126,14 +131,14 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 	if n.HasPoint {
 		r.Lat.Float64, r.Lat.Valid, r.Lon.Float64, r.Lon.Valid = n.Lat, true, n.Lon, true
 	}
-	areas, err := s.Areas(ctx)
+	areas, err := s.cachedAreas(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if a, ok := areaOf(areas, geo.Point{Lat: n.Lat, Lon: n.Lon}); n.HasPoint && ok {
 		r.AreaID.String, r.AreaID.Valid, r.AreaName = a.ID, true, a.Name
 	}
-	rules, err := s.Rules(ctx)
+	rules, err := s.cachedRules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -173,13 +178,13 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 		if err := s.addUpdate(ctx, tx, Update{ReportID: r.ID, Kind: KindCreated, Public: true, StateTo: r.State, Text: "Segnalazione registrata"}); err != nil {
 			return err
 		}
-		if err := event(ctx, tx, "created", r, map[string]any{"number": r.Number, "category": c.Code, "state": r.State,
+		if err := s.event(ctx, tx, "created", r, map[string]any{"number": r.Number, "category": c.Code, "state": r.State,
 			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}); err != nil {
 			return err
 		}
 		if confirm != "" {
 			// The e-mail with the link is sent by whoever handles this event.
-			return event(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number, "email": r.Reporter.Email, "code": confirm})
+			return s.event(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number, "email": r.Reporter.Email, "code": confirm})
 		}
 		return s.notifyReporter(ctx, tx, r, tmplCreated, map[string]any{"number": r.Number, "title": r.Title,
 			"deadline": r.DeadlineAt.In(rome).Format("02/01/2006")})

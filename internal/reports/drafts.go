@@ -9,7 +9,6 @@ import (
 	"io"
 
 	"github.com/arengo-pa/arengo/internal/errs"
-	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/reports/upload"
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -109,8 +108,7 @@ func (s *Service) SaveDraft(ctx context.Context, d *Draft) error {
 			ON CONFLICT (id) DO UPDATE SET data = $3, updated_at = $4`, d.ID, d.Owner, string(data), s.now()); err != nil {
 			return fmt.Errorf("save draft: %w", err)
 		}
-		return events.Append(ctx, tx, events.Event{Type: "reports.draft_saved", AggregateType: "draft", AggregateID: d.ID, AggregateVersion: 1,
-			Data: map[string]string{"draft": d.ID}})
+		return s.simpleEvent(ctx, tx, "draft_saved", "draft", d.ID, map[string]string{"draft": d.ID})
 	})
 }
 
@@ -170,7 +168,6 @@ func (s *Service) DeleteDraft(ctx context.Context, d *Draft) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reports_draft WHERE id = $1`, d.ID); err != nil {
 			return err
 		}
-		return events.Append(ctx, tx, events.Event{Type: "reports.draft_deleted", AggregateType: "draft", AggregateID: d.ID, AggregateVersion: 2,
-			Data: map[string]string{"draft": d.ID}})
+		return s.simpleEvent(ctx, tx, "draft_deleted", "draft", d.ID, map[string]string{"draft": d.ID})
 	})
 }

@@ -51,7 +51,7 @@ func (s *Service) AddMedia(ctx context.Context, number string, files []NamedFile
 			return err
 		}
 		r.Version++
-		return event(ctx, tx, "media_added", r, map[string]any{"number": r.Number, "count": len(media)})
+		return s.event(ctx, tx, "media_added", r, map[string]any{"number": r.Number, "count": len(media)})
 	})
 	if err != nil {
 		s.dropFiles(context.WithoutCancel(ctx), media)

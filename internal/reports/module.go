@@ -36,6 +36,8 @@ type Module struct {
 	svc   *Service
 	deps  *kernel.Deps
 	pages pages
+	// pages311 caches encoded Open311 listings (see pagecache.go).
+	pages311 pageCache
 }
 
 // New returns the reports module.

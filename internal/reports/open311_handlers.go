@@ -159,13 +159,28 @@ func (m *Module) open311ServiceDefinition(w http.ResponseWriter, r *http.Request
 }
 
 func (m *Module) open311Requests(w http.ResponseWriter, r *http.Request, f open311.Format) {
+	key, version := string(f)+"?"+r.URL.RawQuery, m.svc.version.Load()
+	if body, ok := m.pages311.get(key, version); ok {
+		open311.WriteBytes(w, f, http.StatusOK, body)
+		return
+	}
 	q, err := open311.ParseQuery(r.URL.Query(), m.svc.now())
 	if err != nil {
 		open311.WriteError(w, f, err)
 		return
 	}
 	list, err := m.svc.Open311Requests(r.Context(), q, m.deps.Config.BaseURL)
-	m.writeOpen311(w, r, f, list, err)
+	if err != nil {
+		m.writeOpen311(w, r, f, nil, err)
+		return
+	}
+	body, err := open311.Encode(f, list)
+	if err != nil {
+		open311.WriteError(w, f, err)
+		return
+	}
+	m.pages311.put(key, version, body)
+	open311.WriteBytes(w, f, http.StatusOK, body)
 }
 
 func (m *Module) open311Request(w http.ResponseWriter, r *http.Request) {
@@ -241,7 +256,7 @@ func (m *Module) open311Create(w http.ResponseWriter, r *http.Request, f open311
 	if len(req.MediaURLs) > 0 {
 		n.MediaURL = req.MediaURLs[0]
 	}
-	rep, err := m.svc.Create(r.Context(), n)
+	rep, err := m.svc.create(r.Context(), c, n)
 	if err != nil {
 		open311.WriteError(w, f, asOpen311(err))
 		return

@@ -217,5 +217,17 @@ func TestOpen311EveryEndpointJSONAndXML(t *testing.T) {
 	if audits != 1 {
 		t.Errorf("audit entries for the back-end change: %d", audits)
 	}
+
+	// A cached page is rebuilt after a change.
+	_, before, _ := get(t, c, base+"/requests.json?service_code=rifiuti")
+	fresh, err := e.svc.Create(t.Context(), NewReport{CategoryCode: "rifiuti", Title: "Sacchi", Details: "In strada", Address: "Via Roma",
+		Channel: "staff", Reporter: Reporter{Kind: ByStaff}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := get(t, c, base+"/requests.json?service_code=rifiuti")
+	if strings.Contains(before, fresh.Number) || !strings.Contains(after, fresh.Number) {
+		t.Errorf("stale page after a new report: %s", after)
+	}
 	_ = http.StatusOK
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/blob"
@@ -14,15 +15,20 @@ import (
 // Service holds the reports' business rules over the database; the web,
 // Open311 and back-office handlers all go through it.
 type Service struct {
-	db      *store.DB
-	blob    blob.Store
-	notify  notifier
+	db     *store.DB
+	blob   blob.Store
+	notify notifier
+	cache  routingCache
+	// version counts committed writes made through this process; cached
+	// public pages carry the version they were built at.
+	version atomic.Uint64
 	baseURL string
 	now     func() time.Time
 }
 
 // event appends a reports.* event for the report in tx.
-func event(ctx context.Context, tx *store.Tx, typ string, r *Report, data any) error {
+func (s *Service) event(ctx context.Context, tx *store.Tx, typ string, r *Report, data any) error {
+	s.bumpVersion(tx)
 	return events.Append(ctx, tx, events.Event{
 		Type: "reports." + typ, AggregateType: "report", AggregateID: r.ID,
 		AggregateVersion: r.Version, Data: data,
@@ -30,7 +36,8 @@ func event(ctx context.Context, tx *store.Tx, typ string, r *Report, data any) e
 }
 
 // simpleEvent appends an event about a non-report aggregate (category, rule…).
-func simpleEvent(ctx context.Context, tx *store.Tx, typ, aggType, id string, data any) error {
+func (s *Service) simpleEvent(ctx context.Context, tx *store.Tx, typ, aggType, id string, data any) error {
+	s.bumpVersion(tx)
 	return events.Append(ctx, tx, events.Event{
 		Type: "reports." + typ, AggregateType: aggType, AggregateID: id, AggregateVersion: 1, Data: data,
 	})
@@ -58,3 +65,9 @@ var rome = func() *time.Location {
 }()
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// bumpVersion marks the data changed once tx commits, so cached public
+// pages are rebuilt.
+func (s *Service) bumpVersion(tx *store.Tx) {
+	tx.AfterCommit(func() { s.version.Add(1) })
+}

@@ -72,7 +72,7 @@ func (s *Service) SaveState(ctx context.Context, st workflow.State) error {
 			st.Code, st.Label, st.EN, string(st.Type), st.Open311, st.Order); err != nil {
 			return fmt.Errorf("save state: %w", err)
 		}
-		if err := simpleEvent(ctx, tx, "state_saved", "state", st.Code, st); err != nil {
+		if err := s.simpleEvent(ctx, tx, "state_saved", "state", st.Code, st); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.state_save", ObjectType: "state", ObjectID: st.Code, After: st})

@@ -113,7 +113,7 @@ func (s *Service) Apply(ctx context.Context, number string, version int64, c Cha
 				return err
 			}
 		}
-		if err := event(ctx, tx, "state_changed", r, map[string]any{"number": r.Number, "from": from.Code, "to": to.Code,
+		if err := s.event(ctx, tx, "state_changed", r, map[string]any{"number": r.Number, "from": from.Code, "to": to.Code,
 			"type": string(to.Type), "public": c.Public != ""}); err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func (s *Service) mergeInto(ctx context.Context, tx *store.Tx, dup, original *Re
 		Text: "Unita la segnalazione duplicata " + dup.Number}); err != nil {
 		return err
 	}
-	return event(ctx, tx, "merged", original, map[string]string{"number": original.Number, "duplicate": dup.Number})
+	return s.event(ctx, tx, "merged", original, map[string]string{"number": original.Number, "duplicate": dup.Number})
 }
 
 // supporterKey identifies a person once per report without storing more
@@ -204,7 +204,7 @@ func (s *Service) Support(ctx context.Context, number string, who Reporter) (*Re
 		if err := s.addUpdate(ctx, tx, Update{ReportID: r.ID, Kind: KindSupport, Public: true, Text: "Un'altra persona ha segnalato lo stesso problema"}); err != nil {
 			return err
 		}
-		return event(ctx, tx, "supported", r, map[string]any{"number": r.Number, "supporters": r.Supporters})
+		return s.event(ctx, tx, "supported", r, map[string]any{"number": r.Number, "supporters": r.Supporters})
 	})
 	if err != nil {
 		return nil, err
@@ -256,7 +256,7 @@ func (s *Service) Confirm(ctx context.Context, code string) (*Report, error) {
 			StateTo: workflow.Confirmed, Text: "Indirizzo e-mail confermato"}); err != nil {
 			return err
 		}
-		return event(ctx, tx, "confirmed", r, map[string]string{"number": r.Number})
+		return s.event(ctx, tx, "confirmed", r, map[string]string{"number": r.Number})
 	})
 	if err != nil {
 		return nil, err

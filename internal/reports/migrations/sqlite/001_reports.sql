@@ -94,8 +94,11 @@ CREATE TABLE reports_report (
     deadline_at TIMESTAMP NOT NULL,
     version INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX reports_report_nearby ON reports_report (category_id, state_type, lat, lon);
-CREATE INDEX reports_report_created ON reports_report (created_at, id);
+-- Duplicates lookup: open reports of a category inside a lat/lon box. state_type
+-- leads so that listings filtering only by category keep the created_at index.
+CREATE INDEX reports_report_nearby ON reports_report (state_type, category_id, lat, lon);
+-- Listing newest first filters category and visibility inside the index.
+CREATE INDEX reports_report_created ON reports_report (created_at, id, category_id, state_type);
 CREATE INDEX reports_report_updated ON reports_report (updated_at);
 CREATE INDEX reports_report_reporter ON reports_report (reporter_fc);
 CREATE INDEX reports_report_state ON reports_report (state_type, deadline_at);

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"time"
+)
+
+// stats are the latencies of one measurement.
+type stats struct {
+	name     string
+	ops      int
+	elapsed  time.Duration
+	p50, p99 time.Duration
+	errors   int
+}
+
+func (s stats) perSecond() float64 { return float64(s.ops) / s.elapsed.Seconds() }
+
+// load runs op from conc goroutines for d and collects latencies.
+func load(name string, conc int, d time.Duration, op func(worker, i int) error) stats {
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(d)
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var mine []time.Duration
+			bad := 0
+			for i := 0; time.Now().Before(deadline); i++ {
+				t0 := time.Now()
+				if err := op(w, i); err != nil {
+					bad++
+					if bad == 1 {
+						fmt.Printf("  %s: %v\n", name, err)
+					}
+					continue
+				}
+				mine = append(mine, time.Since(t0))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			errs += bad
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	s := stats{name: name, ops: len(lat), elapsed: time.Since(start), errors: errs}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		s.p50, s.p99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return s
+}
+
+// result is one engine's figures.
+type result struct {
+	engine               string
+	reports              int
+	generate             time.Duration
+	pageBytes, pageItems int
+	list, listFloor      stats
+	listUncached         stats
+	create, createFloor  stats
+	nearby               stats
+	nearbyFound          float64
+}
+
+func (r result) print(w io.Writer) {
+	fmt.Fprintf(w, "\n## %s — %d reports (generated in %s)\n\n", r.engine, r.reports, r.generate.Round(time.Second))
+	fmt.Fprintf(w, "| measurement | ops/s | p50 | p99 | errors |\n|---|---:|---:|---:|---:|\n")
+	for _, s := range []stats{r.list, r.listUncached, r.listFloor, r.create, r.createFloor, r.nearby} {
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %d |\n", s.name, s.perSecond(), s.p50.Round(time.Microsecond), s.p99.Round(time.Microsecond), s.errors)
+	}
+	fmt.Fprintf(w, "\nOpen311 page: %d requests, %d bytes.\n", r.pageItems, r.pageBytes)
+	fmt.Fprintf(w, "Listing vs pre-encoded floor: %.1f%% as served (page cache), %.1f%% uncached (target ≥ 25%%).\n",
+		100*r.list.perSecond()/r.listFloor.perSecond(), 100*r.listUncached.perSecond()/r.listFloor.perSecond())
+	fmt.Fprintf(w, "Creation vs bare INSERT: %.1f%% (target ≥ 30%%).\n", 100*r.create.perSecond()/r.createFloor.perSecond())
+	fmt.Fprintf(w, "Nearby lookup p99 %s (target < 10 ms), %.1f candidates found on average.\n", r.nearby.p99.Round(time.Microsecond), r.nearbyFound)
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/reports"
+	"github.com/arengo-pa/arengo/internal/reports/geo"
+	"github.com/arengo-pa/arengo/internal/store"
+)
+
+func sleep(ms int) { time.Sleep(time.Duration(ms) * time.Millisecond) }
+
+func run(ctx context.Context, engine string, n int, d time.Duration, conc int) (result, error) {
+	a, err := start(ctx, engine)
+	if err != nil {
+		return result{}, err
+	}
+	defer a.stop()
+	db, svc := a.Deps.DB, a.mod.Service()
+	res := result{engine: engine, reports: n}
+	now := store.Now()
+	t0 := time.Now()
+	cats, err := generate(ctx, db, svc, n, now)
+	if err != nil {
+		return res, err
+	}
+	res.generate = time.Since(t0)
+	if engine == "postgres" {
+		if _, err := db.ExecContext(ctx, `ANALYZE`); err != nil {
+			return res, err
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}}
+
+	// Listing: the 90 days before now, five categories, both statuses,
+	// a page of 1,000.
+	codes := make([]string, 5)
+	for i := range codes {
+		codes[i] = cats[i].Code
+	}
+	q := url.Values{"start_date": {now.Add(-89 * 24 * time.Hour).Format(time.RFC3339)}, "end_date": {now.Format(time.RFC3339)},
+		"service_code": {strings.Join(codes, ",")}, "status": {"open,closed"}, "page_size": {"1000"}}
+	listURL := a.url + "/open311/v2/requests.json?" + q.Encode()
+	body, err := fetch(client, listURL)
+	if err != nil {
+		return res, err
+	}
+	var page []map[string]any
+	if err := json.Unmarshal(body, &page); err != nil {
+		return res, fmt.Errorf("open311 page: %w", err)
+	}
+	res.pageBytes, res.pageItems = len(body), len(page)
+	a.floor.body = body
+	res.list = load("GET /open311/v2/requests.json (page of 1,000)", conc, d, func(int, int) error {
+		_, err := fetch(client, listURL)
+		return err
+	})
+	// The same query made unique each time, so the page cache never hits.
+	var nonce atomic.Int64
+	res.listUncached = load("same, uncached (distinct query each time)", conc, d, func(int, int) error {
+		_, err := fetch(client, listURL+"&nocache="+fmt.Sprint(nonce.Add(1)))
+		return err
+	})
+	res.listFloor = load("same bytes, pre-encoded handler", conc, d, func(int, int) error {
+		_, err := fetch(client, a.url+"/bench/floor.json")
+		return err
+	})
+
+	// Creation through Open311 against a bare INSERT of the same row.
+	key := apiKey(ctx, a)
+	res.create = load("POST /open311/v2/requests.json", conc, d, func(w, i int) error {
+		form := url.Values{"api_key": {key}, "service_code": {cats[i%len(cats)].Code}, "lat": {fmt.Sprint(45.40 + float64(i%100)/10000)},
+			"long": {"11.87"}, "description": {"Buca profonda\nDavanti al civico 12"}, "email": {"mario@example.it"}}
+		resp, err := client.PostForm(a.url+"/open311/v2/requests.json", form)
+		if err != nil {
+			return err
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("status %d: %s", resp.StatusCode, b)
+		}
+		return nil
+	})
+	var seq atomic.Int64
+	res.createFloor = load("bare INSERT of the same row", conc, d, func(w, i int) error {
+		id := store.NewID()
+		ts := store.Now()
+		_, err := db.Writer().ExecContext(ctx, `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
+			lat, lon, address, address_id, zipcode, priority, office, operator, channel, reporter_kind, reporter_email, answers, media_url,
+			confirm_code, created_at, updated_at, deadline_at, version) VALUES ($1,$2,$3,$4,'confirmed','open',$5,$6,$7,$8,'','','',2,'','',
+			'open311','api',$9,'{}','','',$10,$10,$11,1)`, id, fmt.Sprintf("FLOOR-%d", seq.Add(1)), id, cats[i%len(cats)].ID, "Buca profonda",
+			"Buca profonda\nDavanti al civico 12", 45.40+float64(i%100)/10000, 11.87, "mario@example.it", ts, ts.Add(15*24*time.Hour))
+		return err
+	})
+
+	// Nearby duplicates at random points of the city.
+	rng := rand.New(rand.NewPCG(7, 7))
+	var found atomic.Int64
+	res.nearby = load("nearby-duplicates lookup", 1, d, func(int, int) error {
+		p := geo.Point{Lat: padova[0] + (rng.Float64()-0.5)*0.1, Lon: padova[1] + (rng.Float64()-0.5)*0.14}
+		near, err := svc.Nearby(ctx, cats[rng.IntN(len(cats))].Code, p)
+		found.Add(int64(len(near)))
+		return err
+	})
+	if res.nearby.ops > 0 {
+		res.nearbyFound = float64(found.Load()) / float64(res.nearby.ops)
+	}
+	return res, nil
+}
+
+func fetch(c *http.Client, u string) ([]byte, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET %s: %d %s", u, resp.StatusCode, b)
+	}
+	return b, err
+}
+
+func apiKey(ctx context.Context, a *app) string {
+	var key string
+	err := a.Deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		_, key, err = a.Deps.Auth.CreateAPIKey(ctx, tx, "bench", []string{reports.PermOpen311})
+		return err
+	})
+	if err != nil {
+		panic(err)
+	}
+	return key
+}
