@@ -17,6 +17,20 @@ import (
 // classifyBatch is how many keys one transaction reclassifies.
 const classifyBatch = 1000
 
+// analyzeAbove is the backlog after which statistics are refreshed first: a
+// bulk load leaves the planners guessing, and a guess of "few rows" turns each
+// IUV lookup into a scan of the whole table.
+const analyzeAbove = 5000
+
+func (l *Ledger) analyze(ctx context.Context) error {
+	for _, t := range []string{"reconcile_flow", "reconcile_flow_row", "reconcile_receipt", "reconcile_notification", "reconcile_movement", "reconcile_item", "reconcile_dirty"} {
+		if _, err := l.DB.Writer().ExecContext(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
 // Stats counts what a reclassification did.
 type Stats struct {
 	Keys    int64 `json:"keys"`
@@ -61,6 +75,11 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 	total, err := l.Pending(ctx)
 	if err != nil {
 		return rn.stats, err
+	}
+	if total >= analyzeAbove {
+		if err := l.analyze(ctx); err != nil {
+			return rn.stats, err
+		}
 	}
 	for {
 		did := false
@@ -179,7 +198,7 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 		if err := markDirtySelect(ctx, tx, dirtyMov, "SELECT id FROM reconcile_movement WHERE iuf = $1 AND truncated = FALSE", iuf); err != nil {
 			return err
 		}
-		old, err := rn.existing(ctx, tx, match.KindFlow, "key = $2", iuf)
+		old, err := rn.existing(ctx, tx, match.KindFlow, "kind = $1 AND key = $2", match.KindFlow, iuf)
 		if err != nil {
 			return err
 		}
@@ -201,21 +220,26 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 	return nil
 }
 
-// existing reads the stored items of a kind matching where ($1 is the kind).
+// existing reads the stored items of a kind matching where. The kind is
+// checked here rather than in SQL: with "kind = …" beside an IUV list a
+// planner with stale statistics walks the primary key over every item of
+// the kind; the IUV list alone can only use its index.
 func (rn *run) existing(ctx context.Context, tx *store.Tx, kind, where string, args ...any) (map[string]stored, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT key, code, amount_cents, day, iuv, iuf, debt_type, why FROM reconcile_item WHERE kind = $1 AND "+where,
-		append([]any{kind}, args...)...)
+	rows, err := tx.QueryContext(ctx, "SELECT kind, key, code, amount_cents, day, iuv, iuf, debt_type, why FROM reconcile_item WHERE "+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[string]stored{}
 	for rows.Next() {
+		var k string
 		var s stored
-		if err := rows.Scan(&s.key, &s.code, &s.amount, &s.day, &s.iuv, &s.iuf, &s.debtType, &s.why); err != nil {
+		if err := rows.Scan(&k, &s.key, &s.code, &s.amount, &s.day, &s.iuv, &s.iuf, &s.debtType, &s.why); err != nil {
 			return nil, err
 		}
-		out[s.key] = s
+		if k == kind {
+			out[s.key] = s
+		}
 	}
 	return out, rows.Err()
 }
@@ -379,7 +403,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 		}
 		items = append(items, match.ClassifyPayment(*e)...)
 	}
-	old, err := rn.existing(ctx, tx, match.KindPayment, "iuv IN ("+params(tx.Engine, 2, len(iuvs))+")", args...)
+	old, err := rn.existing(ctx, tx, match.KindPayment, "iuv IN ("+params(tx.Engine, 1, len(iuvs))+")", args...)
 	if err != nil {
 		return err
 	}
@@ -456,7 +480,7 @@ func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) err
 		}
 		items = append(items, match.ClassifyMovement(m))
 	}
-	old, err := rn.existing(ctx, tx, match.KindMovement, "key IN ("+params(tx.Engine, 2, len(ids))+")", args...)
+	old, err := rn.existing(ctx, tx, match.KindMovement, "kind = $1 AND key IN ("+params(tx.Engine, 2, len(ids))+")", append([]any{match.KindMovement}, args...)...)
 	if err != nil {
 		return err
 	}
