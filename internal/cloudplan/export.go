@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/plan"
+	"github.com/arengo-pa/arengo/internal/web"
 )
 
 func (m *Module) planCSV(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +66,7 @@ func (m *Module) planXLSX(w http.ResponseWriter, r *http.Request) {
 	}
 	write("Ondate", waves)
 	costs := [][]string{{"Applicativo", "Strategia", "Costi iniziali", "Costi ricorrenti", "Costi di terminazione", "TCO", "Benefici", "ROI", "Stima"}}
-	for _, c := range costRows(s) {
+	for _, c := range costRows(s, euros) {
 		costs = append(costs, []string{c.Name, c.Strategy, c.Initial, c.Recurring, c.Termination, c.Total, c.Benefits, c.ROI, strconv.FormatBool(c.Estimated)})
 	}
 	t := s.Plan.Total
@@ -105,7 +106,7 @@ func (m *Module) planPDF(w http.ResponseWriter, r *http.Request) {
 	for _, line := range []string{
 		fmt.Sprintf("Generato il %s. Applicativi: %d; ondate: %d (capacità %d %s).", time.Now().Format("02/01/2006"), len(s.Apps),
 			len(s.Plan.Waves.Waves), s.Settings.Capacity, measureLabel(s.Settings.Measure)),
-		fmt.Sprintf("TCO su %d anni: %s €; benefici: %s €; ROI: %s%s.", s.Plan.Options.Years, euros(t.Total), euros(t.Benefits), roiText(t), estimatedNote(t.Estimated)),
+		fmt.Sprintf("TCO su %d anni: %s; benefici: %s; ROI: %s%s.", s.Plan.Options.Years, web.Euro(t.Total), web.Euro(t.Benefits), roiText(t), estimatedNote(t.Estimated)),
 	} {
 		pdf.MultiCell(0, 5, tr(line), "", "L", false)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/cloudplan/plan"
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/store"
+	"github.com/arengo-pa/arengo/internal/web"
 )
 
 type kpiView struct {
@@ -112,8 +113,8 @@ func (m *Module) appDetail(w http.ResponseWriter, r *http.Request) {
 		"App": a, "Plan": ap, "Level": levelLabel(ap.Level), "Levels": plan.Levels, "Strategy": strategyLabel(ap.Strategy),
 		"Suggestions": suggestions, "Allowed": strings.Join(allowed, ", "), "Deps": deps, "Dependents": dependents, "Servers": linked,
 		"KPIs": kpis, "Gaps": gaps, "External": s.Plan.Waves.External[a.ID], "State": stateLabel(a.State),
-		"TCO": map[string]string{"Initial": euros(ap.TCO.Initial), "Recurring": euros(ap.TCO.Recurring), "Termination": euros(ap.TCO.Termination),
-			"Total": euros(ap.TCO.Total), "Benefits": euros(ap.TCO.Benefits), "ROI": roiText(ap.TCO)},
+		"TCO": map[string]string{"Initial": web.Euro(ap.TCO.Initial), "Recurring": web.Euro(ap.TCO.Recurring), "Termination": web.Euro(ap.TCO.Termination),
+			"Total": web.Euro(ap.TCO.Total), "Benefits": web.Euro(ap.TCO.Benefits), "ROI": roiText(ap.TCO)},
 		"Estimated": ap.TCO.Estimated,
 		"Costs": map[string]string{"OnPremYear": centsText(a.Costs.OnPremYear), "Initial": centsText(a.Costs.Initial), "CloudYear": cloudYear,
 			"Termination": centsText(a.Costs.Termination), "Intangible": centsText(a.Costs.Intangible)},

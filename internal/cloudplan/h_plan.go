@@ -10,6 +10,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
 	"github.com/arengo-pa/arengo/internal/cloudplan/plan"
 	"github.com/arengo-pa/arengo/internal/store"
+	"github.com/arengo-pa/arengo/internal/web"
 )
 
 type count struct {
@@ -55,7 +56,7 @@ func (m *Module) overview(w http.ResponseWriter, r *http.Request) {
 	m.deps.Web.Render(w, r, m.pages.overview, map[string]any{
 		"Apps": len(s.Apps), "Chosen": chosen, "NoStrategy": strategies[""], "Warnings": warnings, "Unclassified": unclassified,
 		"Levels": levels, "Strategies": byStrategy, "States": byState, "Waves": len(s.Plan.Waves.Waves),
-		"Total": euros(s.Plan.Total.Total), "Benefits": euros(s.Plan.Total.Benefits), "ROI": roiText(s.Plan.Total),
+		"Total": web.Euro(s.Plan.Total.Total), "Benefits": web.Euro(s.Plan.Total.Benefits), "ROI": roiText(s.Plan.Total),
 		"Settings": s.Settings, "Measures": options(string(s.Settings.Measure), [2]string{"servers", "server"}, [2]string{"effort", "giorni di lavoro"}),
 	})
 }
@@ -148,7 +149,7 @@ type costRow struct {
 	Estimated                                                                 bool
 }
 
-func costRows(s *snapshot) []costRow {
+func costRows(s *snapshot, euros func(int64) string) []costRow {
 	var rows []costRow
 	for i, ap := range s.Plan.Apps {
 		if ap.Strategy == "" {
@@ -168,7 +169,8 @@ func (m *Module) costs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := s.Plan.Total
-	m.deps.Web.Render(w, r, m.pages.costs, map[string]any{"Rows": costRows(s), "Years": s.Plan.Options.Years,
+	euros := web.Euro
+	m.deps.Web.Render(w, r, m.pages.costs, map[string]any{"Rows": costRows(s, euros), "Years": s.Plan.Options.Years,
 		"Total": costRow{Initial: euros(t.Initial), Recurring: euros(t.Recurring), Termination: euros(t.Termination), Total: euros(t.Total),
 			Benefits: euros(t.Benefits), ROI: roiText(t), Estimated: t.Estimated}})
 }
@@ -183,7 +185,7 @@ func (m *Module) costsCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="costi.csv"`)
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"Applicativo", "Strategia", "Costi iniziali (€)", "Costi ricorrenti (€)", "Costi di terminazione (€)", "TCO (€)", "Benefici (€)", "ROI", "Stima"})
-	for _, c := range costRows(s) {
+	for _, c := range costRows(s, euros) {
 		_ = cw.Write([]string{c.Name, c.Strategy, c.Initial, c.Recurring, c.Termination, c.Total, c.Benefits, c.ROI, strconv.FormatBool(c.Estimated)})
 	}
 	cw.Flush()

@@ -119,7 +119,7 @@ func roiText(t plan.TCO) string {
 // the same columns.
 var planColumns = []string{"Applicativo", "Livello di priorità", "Classe ACN", "Modello di destinazione", "Avviso classificazione",
 	"Strategia", "Origine della strategia", "Scelta da", "Motivazione", "Ondata", "Stato", "Server", "Giorni di lavoro",
-	"TCO 5 anni (€)", "ROI", "PNRR 1.2", "Nota PNRR"}
+	"TCO 5 anni (€)", "ROI", "PNRR 1.2", "Nota PNRR", "Avviso strategia"}
 
 func planRow(a *App, ap *plan.AppPlan) []string {
 	origin := "scelta"
@@ -143,7 +143,7 @@ func planRow(a *App, ap *plan.AppPlan) []string {
 	}
 	return []string{a.Name, levelLabel(ap.Level), class, modelLabel(a.Model), ap.ModelWarn, strategyLabel(ap.Strategy), origin,
 		a.StrategyBy, a.StrategyReason, wave, stateLabel(a.State), fmt.Sprint(a.Servers), fmt.Sprint(a.EffortDays),
-		euros(ap.TCO.Total), roiText(ap.TCO), mode, ap.PNRR.Reason}
+		euros(ap.TCO.Total), roiText(ap.TCO), mode, ap.PNRR.Reason, ap.ChoiceWarn}
 }
 
 func modelLabel(m plan.Model) string {

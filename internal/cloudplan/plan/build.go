@@ -108,7 +108,14 @@ func Build(apps []App, skills []kit.Skill, opt Options) Plan {
 		}
 		ap.ModelWarn = CheckModel(a.Class, a.Model)
 		if ap.Strategy != "" {
-			ap.PNRR = Admissible(PNRRInput{Class: a.Class, Strategy: ap.Strategy, Origin: a.Origin, Target: a.Target, Started: a.Started, FirstStep: a.FirstStep})
+			target := a.Target
+			if target == "" {
+				target = PresumedTarget(ap.Strategy)
+			}
+			ap.PNRR = Admissible(PNRRInput{Class: a.Class, Strategy: ap.Strategy, Origin: a.Origin, Target: target, Started: a.Started, FirstStep: a.FirstStep})
+			if a.Target == "" && target != "" {
+				ap.PNRR.Reason += " (destinazione presunta: " + target.Label() + ")"
+			}
 			if _, warn := DeclaredModeOK(a.DeclaredMode, ap.PNRR.Mode); warn != "" {
 				ap.ModeWarn = warn
 			}

@@ -39,6 +39,9 @@ func TestBuild(t *testing.T) {
 	if b.Level != 2 || b.Strategy != Rearchitect || b.Suggested || b.PNRR.Mode != ModeB || b.Wave != 2 || b.ModelWarn != "" {
 		t.Errorf("b: %+v", b)
 	}
+	if d := Build([]App{{ID: "x", Class: Ordinario, Origin: OnPremStrutturato, Chosen: Replatform}}, nil, Options{}).Apps[0].PNRR; d.Mode != ModeB || !strings.Contains(d.Reason, "presunta: PaaS") {
+		t.Errorf("presumed target: %+v", d)
+	}
 	if c.Strategy != Retain || c.Wave != 0 {
 		t.Errorf("c retained, not in a wave: %+v", c)
 	}

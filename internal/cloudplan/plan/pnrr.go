@@ -1,6 +1,9 @@
 package plan
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Origin is where a service runs today, in the terms of the PNRR 1.2 FAQ 001.
 type Origin string
@@ -35,6 +38,29 @@ func Targets(s Strategy) []Target {
 		return []Target{IaaS, PaaS}
 	}
 	return nil
+}
+
+// Label is the usual spelling: IaaS, PaaS, SaaS.
+func (t Target) Label() string {
+	if len(t) != 4 {
+		return string(t)
+	}
+	return strings.ToUpper(string(t[:1])) + "aaS"
+}
+
+// PresumedTarget is a strategy's usual destination when none has been
+// chosen yet: SaaS for Re-purchase, IaaS for Re-host (lift and shift),
+// PaaS for Re-platform and Re-architect.
+func PresumedTarget(s Strategy) Target {
+	switch s {
+	case Repurchase:
+		return SaaS
+	case Rehost:
+		return IaaS
+	case Replatform, Rearchitect:
+		return PaaS
+	}
+	return ""
 }
 
 // Mode is the PNRR 1.2 migration mode: A trasferimento, B aggiornamento.
