@@ -89,8 +89,8 @@ func benchImport(engine, dsn, dir string, rows int) error {
 	}
 	fmt.Printf("import %s: %d rows: %.0f rows/s, bare INSERT floor %.0f rows/s, ratio %.0f%% (target ≥30%%)\n",
 		engine, rows, res.perSecond(), floor.perSecond(), 100*res.perSecond()/floor.perSecond())
-	fmt.Printf("import %s: peak heap %.1f MiB for %d rows, %.1f MiB for %d (floor %.1f MiB)\n",
-		engine, mib(res.peakHeap), rows, mib(smallRes.peakHeap), small, mib(floor.peakHeap))
+	fmt.Printf("import %s: peak live heap %.1f MiB for %d rows, %.1f MiB for %d (floor %.1f MiB); heap in use %.1f / %.1f MiB\n",
+		engine, mib(res.peakLive), rows, mib(smallRes.peakLive), small, mib(floor.peakLive), mib(res.peakHeap), mib(smallRes.peakHeap))
 	return nil
 }
 

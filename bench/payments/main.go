@@ -59,7 +59,7 @@ func runNotices(n int) error {
 	}
 	fmt.Printf("notices: %d in a zip: %.0f PDF/s, QR-only floor %.0f PDF/s, ratio %.0f%% (target ≥25%%)\n",
 		n, full.perSecond(), floor.perSecond(), 100*full.perSecond()/floor.perSecond())
-	fmt.Printf("notices: peak heap %.1f MiB for %d notices, %.1f MiB for %d (floor %.1f MiB)\n",
-		mib(full.peakHeap), n, mib(fullSmall.peakHeap), small, mib(floor.peakHeap))
+	fmt.Printf("notices: peak live heap %.1f MiB for %d notices, %.1f MiB for %d (floor %.1f MiB); heap in use %.1f / %.1f MiB\n",
+		mib(full.peakLive), n, mib(fullSmall.peakLive), small, mib(floor.peakLive), mib(full.peakHeap), mib(fullSmall.peakHeap))
 	return nil
 }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"runtime"
-	"sync/atomic"
+	"runtime/metrics"
 	"time"
 )
 
@@ -10,29 +10,29 @@ import (
 type result struct {
 	items    int
 	elapsed  time.Duration
-	peakHeap uint64 // highest live heap seen while running, bytes
+	peakLive uint64 // highest live heap (as of the last GC) seen while running
+	peakHeap uint64 // highest heap in use, garbage included
 }
 
 func (r result) perSecond() float64 { return float64(r.items) / r.elapsed.Seconds() }
 
 // measure runs fn after a GC and samples the heap every 10 ms while it runs.
+// The live heap is what streaming must keep flat; the heap in use also counts
+// garbage not yet collected, so it depends on GC pacing.
 func measure(items int, fn func() error) (result, error) {
 	runtime.GC()
-	var base runtime.MemStats
-	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
+	var res result
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
 		t := time.NewTicker(10 * time.Millisecond)
 		defer t.Stop()
 		for {
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			if m.HeapAlloc > peak.Load() {
-				peak.Store(m.HeapAlloc)
-			}
+			metrics.Read(samples)
+			res.peakLive = max(res.peakLive, samples[0].Value.Uint64())
+			res.peakHeap = max(res.peakHeap, samples[1].Value.Uint64())
 			select {
 			case <-stop:
 				return
@@ -42,10 +42,11 @@ func measure(items int, fn func() error) (result, error) {
 	}()
 	start := time.Now()
 	err := fn()
-	elapsed := time.Since(start)
+	res.elapsed = time.Since(start)
 	close(stop)
 	<-done
-	return result{items: items, elapsed: elapsed, peakHeap: peak.Load()}, err
+	res.items = items
+	return res, err
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }

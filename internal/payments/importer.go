@@ -26,7 +26,7 @@ const (
 	jobImport = "payments.import"
 	// importBatch rows are written per transaction: a crash loses at most one
 	// batch, which the next run loads again (rows already loaded are skipped).
-	importBatch = 500
+	importBatch = 1000
 )
 
 // Import is one upload of a MyPay file.
@@ -619,8 +619,8 @@ func (s *Service) modifyFromDovuto(ctx context.Context, tx *store.Tx, old existi
 		if d.Category != "" && t.Index == 1 {
 			t.Category = d.Category
 		}
-		if err := s.exec(ctx, tx, `INSERT INTO payments_transfer (id, option_id, idx, amount_cents, creditor_cf, company_name,
-			iban, postal_iban, remittance, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, store.NewID(), o.ID,
+		if err := s.exec(ctx, tx, `INSERT INTO payments_transfer (option_id, idx, amount_cents, creditor_cf, company_name,
+			iban, postal_iban, remittance, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, o.ID,
 			t.Index, t.AmountCents, t.CreditorCF, t.CompanyName, t.IBAN, t.PostalIBAN, t.Remittance, t.Category); err != nil {
 			return internalProblem(err)
 		}

@@ -61,7 +61,7 @@ var (
 		"version", "created_at", "updated_at"}
 	optionCols = []string{"id", "position_id", "iuv", "notice_number", "amount_cents", "description", "due_date",
 		"is_partial", "instalment", "status"}
-	transferCols = []string{"id", "option_id", "idx", "amount_cents", "creditor_cf", "company_name", "iban",
+	transferCols = []string{"option_id", "idx", "amount_cents", "creditor_cf", "company_name", "iban",
 		"postal_iban", "remittance", "category"}
 	historyCols = []string{"id", "position_id", "from_status", "to_status", "reason", "actor", "at"}
 )
@@ -91,7 +91,7 @@ func (r *rows) add(p *Position, ref *importRef, actor, reason string) {
 		r.options = append(r.options, []any{o.ID, p.ID, o.IUV, o.NoticeNumber, o.AmountCents, o.Description,
 			o.DueDate, o.IsPartial, o.Instalment, o.Status})
 		for _, t := range o.Transfers {
-			r.transfers = append(r.transfers, []any{store.NewID(), o.ID, t.Index, t.AmountCents, t.CreditorCF,
+			r.transfers = append(r.transfers, []any{o.ID, t.Index, t.AmountCents, t.CreditorCF,
 				t.CompanyName, t.IBAN, t.PostalIBAN, t.Remittance, t.Category})
 		}
 	}

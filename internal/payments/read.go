@@ -61,7 +61,8 @@ func (s *Service) PositionByNotice(ctx context.Context, nav string) (*Position, 
 		return nil, errs.Field("codice_avviso", "%v", err)
 	}
 	var id string
-	err = s.d.DB.QueryRowContext(ctx, `SELECT position_id FROM payments_option WHERE notice_number = $1`, n.Number).Scan(&id)
+	err = s.d.DB.QueryRowContext(ctx, `SELECT position_id FROM payments_option WHERE iuv = $1 AND notice_number = $2`,
+		n.IUV, n.Number).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.ENOTFOUND, "nessuna posizione con il codice avviso %s", n.Number)
 	}
@@ -154,7 +155,11 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "(p.debtor_cf = "+arg(strings.ToUpper(d))+" OR LOWER(p.debtor_name) LIKE "+arg("%"+strings.ToLower(d)+"%")+")")
 	}
 	if n := strings.ReplaceAll(strings.TrimSpace(f.Notice), " ", ""); n != "" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM payments_option o WHERE o.position_id = p.id AND (o.notice_number = "+arg(n)+" OR o.iuv = "+arg(n)+"))")
+		// A notice number is found through its IUV (indexed); anything else is taken as an IUV.
+		if nt, err := iuv.Parse(n); err == nil {
+			n = nt.IUV
+		}
+		conds = append(conds, "EXISTS (SELECT 1 FROM payments_option o WHERE o.position_id = p.id AND o.iuv = "+arg(n)+")")
 	}
 	if f.DebtType != "" {
 		conds = append(conds, "p.debt_type = "+arg(f.DebtType))

@@ -68,7 +68,8 @@ func (s *Service) AcceptReceipt(ctx context.Context, req gpd.SendRTRequest) (gpd
 		anomaly := ""
 		var p *Position
 		var pid string
-		err = tx.QueryRowContext(ctx, `SELECT position_id FROM payments_option WHERE notice_number = $1`, rt.NoticeNumber).Scan(&pid)
+		err = tx.QueryRowContext(ctx, `SELECT position_id FROM payments_option WHERE iuv = $1 AND notice_number = $2`,
+			rt.CreditorReferenceID, rt.NoticeNumber).Scan(&pid)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			anomaly = "avviso sconosciuto"

@@ -111,9 +111,11 @@ func (e *ExportWriter) Flush() error {
 
 type rowBuf struct{ cells []string }
 
+var oneLine = strings.NewReplacer("\n", " ", "\r", " ")
+
 // add quotes a cell holding the separator or a quote, as MyPay's reader expects.
 func (r *rowBuf) add(s string) {
-	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	s = oneLine.Replace(s)
 	if strings.ContainsAny(s, `;"`) {
 		s = `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}

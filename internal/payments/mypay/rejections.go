@@ -46,7 +46,9 @@ func (rw *RejectionWriter) Flush() error {
 	return rw.w.Flush()
 }
 
+var cellCleaner = strings.NewReplacer(";", ",", "\n", " ", "\r", " ")
+
 // cleanCell keeps a value on one line and inside its column.
 func cleanCell(s string) string {
-	return strings.NewReplacer(";", ",", "\n", " ", "\r", " ").Replace(s)
+	return cellCleaner.Replace(s)
 }

@@ -55,7 +55,7 @@ CREATE TABLE payments_option (
     id TEXT PRIMARY KEY,
     position_id TEXT NOT NULL REFERENCES payments_position(id),
     iuv TEXT NOT NULL UNIQUE,
-    notice_number TEXT NOT NULL UNIQUE,
+    notice_number TEXT NOT NULL, -- "3" + iuv: unique through iuv, looked up through iuv
     amount_cents INTEGER NOT NULL,
     description TEXT NOT NULL,
     due_date TIMESTAMP NOT NULL,
@@ -66,10 +66,8 @@ CREATE TABLE payments_option (
     receipt_id TEXT
 );
 CREATE INDEX payments_option_position ON payments_option (position_id);
-CREATE INDEX payments_option_due ON payments_option (due_date, status);
 
 CREATE TABLE payments_transfer (
-    id TEXT PRIMARY KEY,
     option_id TEXT NOT NULL REFERENCES payments_option(id),
     idx INTEGER NOT NULL,
     amount_cents INTEGER NOT NULL,
@@ -79,7 +77,7 @@ CREATE TABLE payments_transfer (
     postal_iban TEXT NOT NULL DEFAULT '',
     remittance TEXT NOT NULL,
     category TEXT NOT NULL,
-    UNIQUE (option_id, idx)
+    PRIMARY KEY (option_id, idx)
 );
 
 CREATE TABLE payments_status_history (
