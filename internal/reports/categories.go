@@ -61,6 +61,9 @@ func (s *Service) Categories(ctx context.Context, activeOnly bool) ([]Category, 
 
 // Category finds a category by id or Open311 code.
 func (s *Service) Category(ctx context.Context, idOrCode string) (Category, error) {
+	if c, ok, err := s.cachedCategory(ctx, idOrCode); err != nil || ok {
+		return c, err
+	}
 	c, err := scanCategory(s.db.QueryRowContext(ctx, `SELECT `+categoryCols+` FROM reports_category WHERE id = $1 OR code = $1`, idOrCode))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Category{}, errs.E(errs.ENOTFOUND, "categoria %q inesistente", idOrCode)
@@ -188,6 +191,7 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) (Category, error
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reports.category_save", ObjectType: "category", ObjectID: c.ID, Before: before, After: c})
 	})
+	s.cache.invalidate()
 	return c, err
 }
 

@@ -34,7 +34,12 @@ func (m *Module) journeyPrivacy(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	m.deps.Web.Render(w, r, m.pages.privacy, map[string]any{"Drafts": drafts, "Step": 1, "Error": ""})
+	cats, err := m.svc.Categories(r.Context(), true)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	m.deps.Web.Render(w, r, m.pages.privacy, map[string]any{"Drafts": drafts, "Step": 1, "Error": "", "Categories": cats})
 }
 
 func (m *Module) journeyPrivacyPost(w http.ResponseWriter, r *http.Request) {
