@@ -55,7 +55,9 @@ func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	for _, st := range sinkStates(ctx, c.bus, c.sinks) {
 		ch <- prometheus.MustNewConstMetric(c.events, prometheus.GaugeValue, float64(st.Lag), st.Name)
-		ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, st.LagSeconds, st.Name)
+		if st.LagSeconds >= 0 {
+			ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, st.LagSeconds, st.Name)
+		}
 		failing := 0.0
 		if st.LastError != "" {
 			failing = 1
@@ -68,7 +70,7 @@ func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
 type SinkState struct {
 	Name, Target, LastError string
 	Position, Head, Lag     int64
-	LagSeconds              float64
+	LagSeconds              float64 // -1 when unknown
 	UpdatedAt               time.Time
 	Pseudonymised           []string
 	Dropped                 []string
@@ -90,6 +92,7 @@ func sinkStates(ctx context.Context, bus *events.Bus, sinks []*feedSink) []SinkS
 			st.Position, st.Lag, st.LastError, st.UpdatedAt = s.Position, s.Lag(), s.LastError, s.UpdatedAt
 		}
 		if st.Lag > 0 {
+			st.LagSeconds = -1 // unknown: this process has delivered nothing to the sink yet
 			if last := f.lastDelivered(); !last.IsZero() {
 				st.LagSeconds = time.Since(last).Seconds()
 			}
