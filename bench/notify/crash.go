@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// runChild is the process that gets killed: the hub with a short job lease
-// so that, after a restart, the jobs the dead process held are taken over
-// within seconds.
+// runChild is the process that gets killed: the hub with short job and
+// delivery leases so that, after a restart, what the dead process held is
+// taken over within seconds.
 func runChild(ctx context.Context, dir string, n int) error {
 	lease := 3 * time.Second
 	t0 := time.Now()

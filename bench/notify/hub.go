@@ -51,7 +51,11 @@ func runHub(ctx context.Context, dir string, n int, leaseFor *time.Duration) err
 	if err != nil {
 		return err
 	}
-	hub := notify.New(notify.Config{SimDir: filepath.Join(dir, "sims"), PollDelay: 2 * time.Second})
+	nc := notify.Config{SimDir: filepath.Join(dir, "sims"), PollDelay: 2 * time.Second}
+	if leaseFor != nil {
+		nc.DeliveryLease = *leaseFor
+	}
+	hub := notify.New(nc)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	app, err := kernel.New(ctx, cfg, []kernel.Module{hub}, kernel.Options{Version: "bench", Log: log, Migrate: true})
 	if err != nil {
@@ -59,10 +63,7 @@ func runHub(ctx context.Context, dir string, n int, leaseFor *time.Duration) err
 	}
 	defer app.Close()
 	d := app.Deps
-	d.Jobs.Workers = 8
-	// The queue refills free worker slots only when woken or polled (a free
-	// slot does not wake it), so a short poll stands in for that wake-up.
-	d.Jobs.PollInterval = 2 * time.Millisecond
+	d.Jobs.PollInterval = 100 * time.Millisecond
 	if leaseFor != nil {
 		d.Jobs.LeaseFor = *leaseFor
 	}

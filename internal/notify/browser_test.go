@@ -64,7 +64,13 @@ func TestBrowserInboxAndAdmin(t *testing.T) {
 		t.Errorf("message title %q", h1)
 	}
 	a11y("message")
-	run("mark read", chromedp.Click(chromedp.CSS("#mark-read")), chromedp.WaitVisible(chromedp.CSS("#mark-read")))
+	run("mark read", chromedp.Click(chromedp.CSS("#mark-read")))
+	kerneltest.Eventually(t, 10*time.Second, "message marked read", func() bool {
+		var read bool
+		app.Deps.DB.QueryRowContext(context.Background(), `SELECT read_at IS NOT NULL FROM notify_messages WHERE id = $1`, id).Scan(&read)
+		return read
+	})
+	run("reload", chromedp.Navigate(app.URL+"/area-personale/notifiche/"+id), chromedp.WaitVisible(chromedp.CSS("#mark-read")))
 	label, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#mark-read")))
 	if err != nil || label != "Segna come non letto" {
 		t.Errorf("after marking read the button says %q (%v)", label, err)

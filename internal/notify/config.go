@@ -29,6 +29,9 @@ type Config struct {
 	SimDir string
 	// PollDelay is the wait before asking IO or SEND about a sent message.
 	PollDelay time.Duration
+	// DeliveryLease is how long a dispatcher holds a delivery; after a crash
+	// another process takes it over once the lease has run out.
+	DeliveryLease time.Duration
 }
 
 // ConfigFromEnv reads the ARENGO_* variables.
@@ -64,6 +67,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PollDelay <= 0 {
 		c.PollDelay = 5 * time.Second
+	}
+	if c.DeliveryLease <= 0 {
+		c.DeliveryLease = 2 * time.Minute
 	}
 	if c.IOModuleKeys == nil {
 		c.IOModuleKeys = map[string]string{}

@@ -2,10 +2,8 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
-	"github.com/arengo-pa/arengo/internal/jobs"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
 	"github.com/arengo-pa/arengo/internal/store"
@@ -48,20 +46,24 @@ func TestCrashBetweenSentAndRecorded(t *testing.T) {
 			if d.Channel == "inbox" {
 				continue
 			}
-			job := &jobs.Job{Payload: mustJSON(deliverPayload{Delivery: d.ID}), Attempt: 1}
-			if err := m.runDeliver(ctx, job); err != nil {
+			if err := m.deliverOne(ctx, d); err != nil {
 				t.Fatalf("%s: %v", d.Channel, err)
 			}
 			first, _ := getDelivery(ctx, app.Deps.DB, d.ID)
 			// The crash: "sent" never reached the database.
-			if _, err := app.Deps.DB.ExecContext(ctx, `UPDATE notify_deliveries SET status = 'queued', external_id = '' WHERE id = $1`, d.ID); err != nil {
+			if _, err := app.Deps.DB.ExecContext(ctx, `UPDATE notify_deliveries SET status = 'queued', external_id = '', next_at = $1 WHERE id = $2`, store.Now(), d.ID); err != nil {
 				t.Fatal(err)
 			}
-			job.Attempt = 2
-			if err := m.runDeliver(ctx, job); err != nil {
-				t.Fatalf("%s rerun: %v", d.Channel, err)
+			var due bool
+			app.Deps.DB.QueryRowContext(ctx, `SELECT COUNT(*) = 1 FROM notify_deliveries WHERE id = $1 AND next_at <= $2 AND lease_until IS NULL`, d.ID, store.Now()).Scan(&due)
+			if !due {
+				t.Fatalf("%s: the delivery left queued is not due for the dispatcher", d.Channel)
 			}
 			again, _ := getDelivery(ctx, app.Deps.DB, d.ID)
+			if err := m.deliverOne(ctx, again); err != nil {
+				t.Fatalf("%s rerun: %v", d.Channel, err)
+			}
+			again, _ = getDelivery(ctx, app.Deps.DB, d.ID)
 			if again.Status != Sent || again.ExternalID != first.ExternalID {
 				t.Errorf("%s: after rerun %s/%s, first run %s", d.Channel, again.Status, again.ExternalID, first.ExternalID)
 			}
@@ -77,12 +79,4 @@ func TestCrashBetweenSentAndRecorded(t *testing.T) {
 	if n, dup := sims.SEND.Stats(); n != 1 || dup != 1 {
 		t.Errorf("SEND: %d requests, %d duplicates; want 1, 1", n, dup)
 	}
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }

@@ -2,48 +2,27 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/events"
-	"github.com/arengo-pa/arengo/internal/jobs"
 	"github.com/arengo-pa/arengo/internal/notify/channel"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
 const (
-	jobDeliver = "notify.deliver"
-	jobPoll    = "notify.poll"
 	// deliverAttempts bounds the retries of a temporary failure (429, 5xx,
 	// network) before the channel is given up and the fallback taken.
 	deliverAttempts = 8
 	pollAttempts    = 10
 )
 
-type deliverPayload struct {
-	Delivery string `json:"delivery"`
-}
-
-type pollPayload struct {
-	Delivery string `json:"delivery"`
-	N        int    `json:"n"`
-}
-
-// runDeliver hands one delivery to its channel. It runs at least once per
-// delivery; a rerun after a crash finds the delivery already sent, or sends
-// again with the same idempotency key, which the receiver recognises.
-func (m *Module) runDeliver(ctx context.Context, j *jobs.Job) error {
-	var p deliverPayload
-	if err := j.Decode(&p); err != nil {
-		return err
-	}
-	d, err := getDelivery(ctx, m.deps.DB, p.Delivery)
-	if err != nil {
-		return err
-	}
-	if d.Status != Queued {
-		return nil
-	}
+// deliverOne hands one leased delivery to its channel. It runs at least
+// once per delivery; a rerun after a crash finds the delivery already sent,
+// or sends again with the same idempotency key, which the receiver
+// recognises.
+func (m *Module) deliverOne(ctx context.Context, d Delivery) error {
 	msg, err := getMessage(ctx, m.deps.DB, d.MessageID)
 	if err != nil {
 		return err
@@ -64,28 +43,51 @@ func (m *Module) runDeliver(ctx context.Context, j *jobs.Job) error {
 		return m.fail(ctx, d, msg, prefs, r.Reason)
 	}
 	if err != nil {
-		if j.Attempt >= deliverAttempts {
-			return m.fail(ctx, d, msg, prefs, fmt.Sprintf("nessuna consegna dopo %d tentativi: %v", j.Attempt, err))
+		if d.Attempts >= deliverAttempts {
+			return m.fail(ctx, d, msg, prefs, fmt.Sprintf("nessuna consegna dopo %d tentativi: %v", d.Attempts, err))
 		}
-		d.Detail = fmt.Sprintf("tentativo %d non riuscito, si riprova: %v", j.Attempt, err)
-		if uerr := m.deps.DB.Transact(ctx, func(tx *store.Tx) error { return updateDelivery(ctx, tx, d) }); uerr != nil {
-			return uerr
-		}
-		return err
+		d.Detail = fmt.Sprintf("tentativo %d non riuscito, si riprova: %v", d.Attempts, err)
+		return m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
+			return m.reschedule(ctx, tx, d, store.Now().Add(retryBackoff(d.Attempts)))
+		})
 	}
 	return m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
 		d.Status, d.ExternalID, d.Detail = Sent, out.ExternalID, ""
-		if err := updateDelivery(ctx, tx, d); err != nil {
-			return err
-		}
+		var next *time.Time
 		if d.Channel == channel.IO || d.Channel == channel.SEND {
-			if _, err := m.deps.Jobs.Enqueue(ctx, tx, jobPoll, pollPayload{Delivery: d.ID, N: 1},
-				jobs.Opts{RunAt: store.Now().Add(m.cfg.PollDelay), UniqueKey: "notify.poll:" + d.ID + ":1"}); err != nil {
-				return err
-			}
+			t := store.Now().Add(m.cfg.PollDelay)
+			next = &t // ask later what became of it
+		}
+		if err := m.settle(ctx, tx, d, next); err != nil {
+			return err
 		}
 		return deliveryEvent(ctx, tx, d)
 	})
+}
+
+// retryBackoff is the wait before attempt n+1: 2s, 4s, 8s … capped at 10 minutes.
+func retryBackoff(n int) time.Duration {
+	return min(time.Duration(1<<min(n, 10))*time.Second, 10*time.Minute)
+}
+
+// settle stores the delivery, releases its lease and sets when it is due
+// again (nil: never).
+func (m *Module) settle(ctx context.Context, tx *store.Tx, d Delivery, next *time.Time) error {
+	var at sql.NullTime
+	if next != nil {
+		at = sql.NullTime{Time: next.UTC(), Valid: true}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET status = $1, reason = $2, external_id = $3, detail = $4,
+		attempts = $5, polls = $6, next_at = $7, lease_until = NULL, lease_owner = '', updated_at = $8 WHERE id = $9`,
+		d.Status, d.Reason, d.ExternalID, d.Detail, d.Attempts, d.Polls, at, store.Now(), d.ID)
+	if err != nil || next == nil {
+		return err
+	}
+	return m.wakeAt(ctx, tx, *next)
+}
+
+func (m *Module) reschedule(ctx context.Context, tx *store.Tx, d Delivery, at time.Time) error {
+	return m.settle(ctx, tx, d, &at)
 }
 
 // fail records why a channel gave up and takes the fallback: App IO falls
@@ -94,7 +96,7 @@ func (m *Module) runDeliver(ctx context.Context, j *jobs.Job) error {
 func (m *Module) fail(ctx context.Context, d Delivery, msg Message, prefs Preferences, reason string) error {
 	return m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
 		d.Status, d.Reason = Failed, reason
-		if err := updateDelivery(ctx, tx, d); err != nil {
+		if err := m.settle(ctx, tx, d, nil); err != nil {
 			return err
 		}
 		note := channelLabel(d.Channel) + ": " + reason
@@ -130,16 +132,8 @@ func hasDelivery(ctx context.Context, tx *store.Tx, messageID, ch string) (bool,
 	return n > 0, err
 }
 
-// runPoll asks IO or SEND what became of a sent delivery.
-func (m *Module) runPoll(ctx context.Context, j *jobs.Job) error {
-	var p pollPayload
-	if err := j.Decode(&p); err != nil {
-		return err
-	}
-	d, err := getDelivery(ctx, m.deps.DB, p.Delivery)
-	if err != nil || d.Status != Sent {
-		return err
-	}
+// pollOne asks IO or SEND what became of a sent delivery.
+func (m *Module) pollOne(ctx context.Context, d Delivery) error {
 	msg, err := getMessage(ctx, m.deps.DB, d.MessageID)
 	if err != nil {
 		return err
@@ -154,27 +148,20 @@ func (m *Module) runPoll(ctx context.Context, j *jobs.Job) error {
 		if iun != "" {
 			reason = "IUN " + iun
 		}
-	default:
-		return nil
 	}
-	if err != nil {
-		return err
-	}
+	d.Polls++
 	return m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
-		if status == "" {
-			if p.N >= pollAttempts {
-				return nil // stays "sent": the channel took it, it just never confirmed
+		if err != nil || status == "" {
+			if d.Polls >= pollAttempts {
+				return m.settle(ctx, tx, d, nil) // stays "sent": the channel took it, it just never confirmed
 			}
-			next := pollPayload{Delivery: d.ID, N: p.N + 1}
-			_, err := m.deps.Jobs.Enqueue(ctx, tx, jobPoll, next, jobs.Opts{
-				RunAt: store.Now().Add(m.cfg.PollDelay * time.Duration(next.N)), UniqueKey: fmt.Sprintf("notify.poll:%s:%d", d.ID, next.N)})
-			return err
+			return m.reschedule(ctx, tx, d, store.Now().Add(m.cfg.PollDelay*time.Duration(d.Polls+1)))
 		}
 		d.Status, d.Reason = status, reason
 		if detail != "" {
 			d.Detail = detail
 		}
-		if err := updateDelivery(ctx, tx, d); err != nil {
+		if err := m.settle(ctx, tx, d, nil); err != nil {
 			return err
 		}
 		if status == Failed {

@@ -41,6 +41,7 @@ type Module struct {
 	deps     *kernel.Deps
 	channels *channels
 	sims     *Simulators
+	owner    string // this process, in delivery leases
 }
 
 var (
@@ -53,7 +54,7 @@ var (
 // New returns the hub. Pass ConfigFromEnv(os.Getenv) in production; the
 // zero Config simulates every channel.
 func New(cfg Config) *Module {
-	return &Module{cfg: cfg.withDefaults(), defaults: map[string]tmpl.Template{}}
+	return &Module{cfg: cfg.withDefaults(), defaults: map[string]tmpl.Template{}, owner: store.NewID()}
 }
 
 // Name is the module's name.
@@ -88,8 +89,12 @@ func (m *Module) Init(d *kernel.Deps) error {
 	d.Auth.DeclarePermission(PermManage, "Gestire modelli e campagne di notifica")
 	d.Auth.DeclarePermission(PermSend, "Inviare notifiche tramite API")
 	d.Auth.DeclareRole(auth.Role{Name: "operatore-notifiche", Label: "Operatore notifiche", Permissions: []string{PermRead, PermManage, PermSend}})
-	d.Jobs.Register(jobDeliver, m.runDeliver, jobs.MaxAttempts(deliverAttempts))
-	d.Jobs.Register(jobPoll, m.runPoll, jobs.MaxAttempts(5))
+	// A failed dispatch leaves its deliveries due; the minute sweep (and
+	// the next wake-up) takes them again, so the job itself retries little.
+	d.Jobs.Register(jobDispatch, m.runDispatch, jobs.MaxAttempts(3))
+	if err := d.Jobs.Schedule("notify.dispatch-sweep", "* * * * *", jobDispatch, struct{}{}); err != nil {
+		return err
+	}
 	d.Jobs.Register(jobCampaign, m.runCampaign, jobs.MaxAttempts(10))
 	m.defineOwnTemplates()
 	m.routes(d)

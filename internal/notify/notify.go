@@ -3,13 +3,11 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/arengo-pa/arengo/internal/events"
-	"github.com/arengo-pa/arengo/internal/jobs"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/notify/channel"
 	"github.com/arengo-pa/arengo/internal/notify/fiscalcode"
@@ -145,7 +143,7 @@ func (m *Module) queue(ctx context.Context, tx *store.Tx, msg Message, chans []s
 		return fmt.Errorf("notify: insert message: %w", err)
 	}
 	// The Area personale copy is delivered by being stored.
-	if _, _, err := insertDelivery(ctx, tx, msg, channel.Inbox, Processed, ""); err != nil {
+	if _, _, err := insertDelivery(ctx, tx, msg, channel.Inbox, Processed, "", nil); err != nil {
 		return err
 	}
 	for _, ch := range chans {
@@ -157,17 +155,17 @@ func (m *Module) queue(ctx context.Context, tx *store.Tx, msg Message, chans []s
 		AggregateVersion: 1, Data: map[string]any{"template": msg.Template, "legal": msg.Legal, "campaign_id": msg.CampaignID}})
 }
 
-// startDelivery records the decision to send on a channel and enqueues the
-// job that will do it, in the same transaction: after a crash the job is
-// still there, and its idempotency key stops a second hand-over.
+// startDelivery records the decision to send on a channel, due now, and
+// wakes the dispatcher, in the same transaction: after a crash the decision
+// is still there, and its idempotency key stops a second hand-over.
 func (m *Module) startDelivery(ctx context.Context, tx *store.Tx, msg Message, ch, reason string) error {
-	d, created, err := insertDelivery(ctx, tx, msg, ch, Queued, reason)
+	now := store.Now()
+	_, created, err := insertDelivery(ctx, tx, msg, ch, Queued, reason, &now)
 	if err != nil || !created {
 		return err
 	}
-	_, err = m.deps.Jobs.Enqueue(ctx, tx, jobDeliver, deliverPayload{Delivery: d.ID}, jobs.Opts{UniqueKey: "notify.deliver:" + d.ID})
-	if err != nil {
-		return errors.Join(errors.New("notify: enqueue delivery"), err)
+	if err := m.wakeAt(ctx, tx, now); err != nil {
+		return fmt.Errorf("notify: wake the dispatcher: %w", err)
 	}
 	return nil
 }

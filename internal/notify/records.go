@@ -57,6 +57,7 @@ type Delivery struct {
 	ExternalID     string
 	Detail         string
 	Attempts       int
+	Polls          int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -158,11 +159,11 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-const deliveryColumns = `id, message_id, channel, idempotency_key, status, reason, external_id, detail, attempts, created_at, updated_at`
+const deliveryColumns = `id, message_id, channel, idempotency_key, status, reason, external_id, detail, attempts, polls, created_at, updated_at`
 
 func scanDelivery(s scanner) (Delivery, error) {
 	var d Delivery
-	err := s.Scan(&d.ID, &d.MessageID, &d.Channel, &d.IdempotencyKey, &d.Status, &d.Reason, &d.ExternalID, &d.Detail, &d.Attempts, &d.CreatedAt, &d.UpdatedAt)
+	err := s.Scan(&d.ID, &d.MessageID, &d.Channel, &d.IdempotencyKey, &d.Status, &d.Reason, &d.ExternalID, &d.Detail, &d.Attempts, &d.Polls, &d.CreatedAt, &d.UpdatedAt)
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
 	return d, err
 }
@@ -190,24 +191,23 @@ func deliveriesOf(ctx context.Context, q querier, messageID string) ([]Delivery,
 
 // insertDelivery stores a delivery; the idempotency key is the message's key
 // and the channel, so a second decision for the same pair is a no-op.
-func insertDelivery(ctx context.Context, tx *store.Tx, msg Message, channel, status, reason string) (Delivery, bool, error) {
+func insertDelivery(ctx context.Context, tx *store.Tx, msg Message, channel, status, reason string, next *time.Time) (Delivery, bool, error) {
 	now := store.Now()
 	d := Delivery{ID: store.NewID(), MessageID: msg.ID, Channel: channel, IdempotencyKey: msg.IdempotencyKey + ":" + channel,
 		Status: status, Reason: reason, CreatedAt: now, UpdatedAt: now}
+	var at sql.NullTime
+	if next != nil {
+		at = sql.NullTime{Time: next.UTC(), Valid: true}
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO notify_deliveries (id, message_id, channel, idempotency_key, status, reason,
-		external_id, detail, attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, '', '', 0, $7, $7)
-		ON CONFLICT (message_id, channel) DO NOTHING`, d.ID, d.MessageID, d.Channel, d.IdempotencyKey, d.Status, d.Reason, now)
+		external_id, detail, attempts, polls, next_at, lease_owner, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, '', '', 0, 0, $7, '', $8, $8)
+		ON CONFLICT (message_id, channel) DO NOTHING`, d.ID, d.MessageID, d.Channel, d.IdempotencyKey, d.Status, d.Reason, at, now)
 	if err != nil {
 		return d, false, err
 	}
 	n, _ := res.RowsAffected()
 	return d, n == 1, nil
-}
-
-func updateDelivery(ctx context.Context, tx *store.Tx, d Delivery) error {
-	_, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET status = $1, reason = $2, external_id = $3, detail = $4,
-		attempts = $5, updated_at = $6 WHERE id = $7`, d.Status, d.Reason, d.ExternalID, d.Detail, d.Attempts, store.Now(), d.ID)
-	return err
 }
 
 var errNoRows = sql.ErrNoRows
