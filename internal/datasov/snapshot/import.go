@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -169,51 +170,83 @@ func sameColumns(dir string, e TableEntry, t Table) error {
 	return nil
 }
 
-// loadTable streams one table file into the database in batches.
+// batch is a run of decoded rows and the file lines they came from.
+type batch struct {
+	values      []any
+	first, last int64
+}
+
+// loadTable streams one table file into the database in batches. Decoding the next batch overlaps
+// with inserting the previous one; at most two batches are in memory, whatever the table's size.
 func loadTable(ctx context.Context, db *store.DB, t Table, dir string, e TableEntry, progress Progress) error {
 	f, err := os.Open(filepath.Join(dir, e.File))
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
 	stmtRows := statementRows(db.Engine, len(t.Columns))
 	batchRows := max(5000/stmtRows, 1) * stmtRows
-	batch := make([]any, 0, batchRows*len(t.Columns))
-	obj := make(map[string]json.RawMessage, len(t.Columns))
-	var line, first int64
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch, 1)
+	decodeErr := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		decodeErr <- decodeBatches(ctx, f, t, e.File, batchRows, batches)
+	}()
+	for b := range batches {
+		if err := insertBatch(ctx, db, t, b.values, stmtRows); err != nil {
+			cancel()
+			for range batches { // let the decoder stop
+			}
+			return fmt.Errorf("%s righe %d–%d: %w", e.File, b.first, b.last, err)
 		}
-		if err := insertBatch(ctx, db, t, batch, stmtRows); err != nil {
-			return fmt.Errorf("%s righe %d–%d: %w", e.File, first, line, err)
-		}
-		batch = batch[:0]
 		if progress != nil {
-			progress(t.Name, line)
+			progress(t.Name, b.last)
 		}
+	}
+	return <-decodeErr
+}
+
+// decodeBatches reads the table file and sends its rows, decoded, in batches of batchRows.
+func decodeBatches(ctx context.Context, r io.Reader, t Table, file string, batchRows int, out chan<- batch) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	obj := make(map[string]json.RawMessage, len(t.Columns))
+	b := batch{values: make([]any, 0, batchRows*len(t.Columns))}
+	send := func() error {
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b = batch{values: make([]any, 0, batchRows*len(t.Columns))}
 		return nil
 	}
+	var line int64
+	var err error
 	for sc.Scan() {
 		line++
-		if len(batch) == 0 {
-			first = line
+		if len(b.values) == 0 {
+			b.first = line
 		}
-		if batch, err = decodeRow(sc.Bytes(), t.Columns, obj, batch); err != nil {
-			return fmt.Errorf("%s riga %d: %w", e.File, line, err)
+		if b.values, err = decodeRow(sc.Bytes(), t.Columns, obj, b.values); err != nil {
+			return fmt.Errorf("%s riga %d: %w", file, line, err)
 		}
-		if len(batch) == cap(batch) {
-			if err := flush(); err != nil {
+		b.last = line
+		if len(b.values) == cap(b.values) {
+			if err := send(); err != nil {
 				return err
 			}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s riga %d: %w", e.File, line+1, err)
+		return fmt.Errorf("%s riga %d: %w", file, line+1, err)
 	}
-	return flush()
+	if len(b.values) > 0 {
+		return send()
+	}
+	return nil
 }
 
 // statementRows is how many rows one INSERT carries. The SQLite driver binds numbered parameters in
