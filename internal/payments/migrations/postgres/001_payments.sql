@@ -17,7 +17,7 @@ CREATE TABLE payments_iuv_counter (
 
 CREATE TABLE payments_position (
     id TEXT PRIMARY KEY,
-    iupd TEXT NOT NULL UNIQUE,
+    iupd TEXT NOT NULL, -- creditor CF + "-" + id: unique by construction, never searched
     debt_type TEXT NOT NULL REFERENCES payments_debt_type(code),
     debtor_type TEXT NOT NULL,
     debtor_cf TEXT NOT NULL,
