@@ -204,13 +204,12 @@ func (m *Module) skills(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var team []skillView
-	for i, sk := range s.Skills {
+	for _, sk := range s.Skills {
 		v := skillView{Name: sk.Name, Description: sk.Description, Team: sk.Team}
 		for l := 0; l <= 5; l++ {
 			v.Levels = append(v.Levels, Option{Value: strconv.Itoa(l), Label: strconv.Itoa(l), Selected: l == sk.Team})
 		}
 		team = append(team, v)
-		_ = i
 	}
 	m.deps.Web.Render(w, r, m.pages.skills, map[string]any{"Gaps": s.Plan.Skills, "Team": team})
 }

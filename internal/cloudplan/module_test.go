@@ -255,8 +255,6 @@ func apiGet(t *testing.T, app *kerneltest.App, key, path string, v any) {
 
 func TestAPIStrategyNeedsReason(t *testing.T) {
 	app := kerneltest.New(t, cloudplan.New())
-	m := cloudplan.New()
-	_ = m
 	c := app.Client(t)
 	app.LoginStaff(t, c, "ced", cloudplan.PermManage)
 	post(t, app, c, "/admin/cloud/applicativi", url.Values{"name": {"Protocollo 4"}})

@@ -29,9 +29,6 @@ func openTemplate(name string) (*excelize.File, error) {
 	return excelize.OpenReader(bytes.NewReader(b))
 }
 
-// Template returns the untouched template bytes, for "download the empty kit".
-func Template(name string) ([]byte, error) { return templateFS.ReadFile("templates/" + name) }
-
 // derivedNote marks an export as an adaptation, as CC BY 4.0 asks.
 const derivedNote = "Modificato da Arengo a partire dal modello AgID (CC BY 4.0)"
 

@@ -57,16 +57,6 @@ func YesNo(text string) Tri {
 	return Yes
 }
 
-func (t Tri) String() string {
-	switch t {
-	case Yes:
-		return "Sì"
-	case No:
-		return "No"
-	}
-	return ""
-}
-
 // splitList reads a list cell: items separated by newlines, semicolons or
 // commas; "nessuno"/"nessuna"/"-" mean an explicitly empty list.
 func splitList(v string) []string {

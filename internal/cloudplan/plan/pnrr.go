@@ -29,17 +29,6 @@ const (
 	SaaS Target = "saas"
 )
 
-// Targets a strategy can land on (§6).
-func Targets(s Strategy) []Target {
-	switch s {
-	case Repurchase:
-		return []Target{SaaS}
-	case Rehost, Replatform, Rearchitect:
-		return []Target{IaaS, PaaS}
-	}
-	return nil
-}
-
 // Label is the usual spelling: IaaS, PaaS, SaaS.
 func (t Target) Label() string {
 	if len(t) != 4 {

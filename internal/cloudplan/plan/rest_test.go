@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
 )
 
 func TestACNModels(t *testing.T) {
@@ -146,7 +144,6 @@ func TestSkillGaps(t *testing.T) {
 	if gaps[15].Gap != 3 || gaps[0].Gap != 0 {
 		t.Errorf("%+v", gaps)
 	}
-	_ = kit.SkillStrategies
 }
 
 func TestTracking(t *testing.T) {
