@@ -47,7 +47,7 @@ func (m *Module) SeedDemo(ctx context.Context, d *kernel.Deps) error {
 		return err
 	}
 	all := files.All()
-	late := files.FdR[len(files.FdR)-1]
+	late := files.FdR[0] // the first flow closed is an ordinary collected one
 	for _, p := range all {
 		if p == late {
 			continue

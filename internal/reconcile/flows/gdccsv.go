@@ -75,6 +75,7 @@ func gdcRow(rec []string) (Movement, string, error) {
 		return m, gdcColumns[1], errString("codice bolletta mancante")
 	}
 	m.Bill = rec[1]
+	m.Sospeso = rec[1] // the journal's only reference for the credit
 	if m.Date, err = parseDate(rec[2]); err != nil {
 		return m, gdcColumns[2], err
 	}

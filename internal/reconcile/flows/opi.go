@@ -137,6 +137,9 @@ func ReadOPI(r io.Reader, mov func(Movement) error) (JournalSummary, error) {
 			return nil
 		}
 		m.Line, m.Source, m.Year = line, "opi", s.Year
+		if m.Sospeso == "" {
+			m.Sospeso = m.Key // a sospeso's document number is its provisional number
+		}
 		m.Key = strconv.Itoa(s.Year) + "/" + conto + "/" + m.Key
 		if m.ValueDate.IsZero() {
 			m.ValueDate = m.Date
