@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/arengo-pa/arengo/internal/datasov"
+	"github.com/arengo-pa/arengo/internal/datasov/s3fake"
 	"github.com/arengo-pa/arengo/internal/datasov/sink"
 	"github.com/arengo-pa/arengo/internal/datasov/snapshot"
 	"github.com/arengo-pa/arengo/internal/events"
@@ -306,4 +308,37 @@ func manifestCore(t *testing.T, raw []byte) []byte {
 	m.CreatedAt, m.SourceEngine = time.Time{}, ""
 	out, _ := json.Marshal(m)
 	return out
+}
+
+func TestFeedToS3BucketRotatesAndListsFiles(t *testing.T) {
+	fake := s3fake.New("comune")
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	app := kerneltest.NewWith(t, kerneltest.Options{Env: map[string]string{
+		"ARENGO_FEED_S3": "s3+http://ak:sk@" + u.Host + "/comune/feed", "ARENGO_FEED_MAX_BYTES": "2048",
+	}}, datasov.New())
+	ids := appendEvents(t, app.Deps.DB, 40, 5)
+	c := app.Client(t)
+	kerneltest.Eventually(t, 20*time.Second, "the S3 sink caught up", func() bool {
+		_, body := get(t, c, app.URL+"/metrics")
+		return strings.Contains(body, `arengo_feed_lag_events{sink="s3"} 0`)
+	})
+	dest, err := sink.NewS3Destination(context.Background(), sink.S3Config{Endpoint: u.Host, Bucket: "comune", Prefix: "feed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := sink.ReadFeed(context.Background(), dest, func(e sink.Event) error { got = append(got, e.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// The files closed by size are in the bucket; the last, still open, waits for the hour or shutdown.
+	if len(got) < 20 || len(got) >= len(ids) {
+		t.Fatalf("%d of %d events in closed files", len(got), len(ids))
+	}
+	for i, id := range got {
+		if id != ids[i] {
+			t.Fatalf("event %d: %s, want %s", i, id, ids[i])
+		}
+	}
 }
