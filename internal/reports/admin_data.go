@@ -240,7 +240,10 @@ func (s *Service) SaveView(ctx context.Context, owner, name, query string) error
 			ON CONFLICT (owner, name) DO UPDATE SET query = $4`, id, owner, name, query, s.now()); err != nil {
 			return fmt.Errorf("save view: %w", err)
 		}
-		return s.simpleEvent(ctx, tx, "view_saved", "view", id, map[string]string{"name": name, "query": query})
+		if err := s.simpleEvent(ctx, tx, "view_saved", "view", id, map[string]string{"name": name, "query": query}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "reports.view_save", ObjectType: "view", ObjectID: name, After: query})
 	})
 }
 

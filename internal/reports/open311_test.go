@@ -3,7 +3,6 @@ package reports
 import (
 	"encoding/json"
 	"encoding/xml"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -229,5 +228,49 @@ func TestOpen311EveryEndpointJSONAndXML(t *testing.T) {
 	if strings.Contains(before, fresh.Number) || !strings.Contains(after, fresh.Number) {
 		t.Errorf("stale page after a new report: %s", after)
 	}
-	_ = http.StatusOK
+}
+
+func TestOpen311MediaUpload(t *testing.T) {
+	e := newEnv(t)
+	c := e.app.Client(t)
+	base := e.app.URL + "/open311/v2"
+	key := e.app.APIKey(t, PermOpen311)
+	// POST with a multipart photo (v2.1 draft "media" field).
+	st, body, _ := postMultipart(t, c, base+"/requests.json", url.Values{"api_key": {key}, "service_code": {"rifiuti"},
+		"address_string": {"Via Roma 1"}, "description": {"Sacchi"}}, part{"media", "foto.jpg", photoWithGPS(t)})
+	if st != 200 {
+		t.Fatalf("multipart create: %d %s", st, body)
+	}
+	var created []map[string]string
+	_ = json.Unmarshal([]byte(body), &created)
+	id := created[0]["service_request_id"]
+	_, body, _ = get(t, c, base+"/requests/"+id+".json")
+	mustContain(t, body, `"media_url":"`+e.app.URL+`/segnalazioni-foto/`)
+	// Extension endpoint: add a PDF, refuse a text file and a missing key.
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	if st, body, _ := postMultipart(t, c, base+"/requests/"+id+"/media", url.Values{"api_key": {key}}, part{"media", "atto.pdf", pdf}); st != 200 {
+		t.Errorf("media upload: %d %s", st, body)
+	}
+	if st, body, _ := postMultipart(t, c, base+"/requests/"+id+"/media", url.Values{"api_key": {key}}, part{"media", "nota.txt", []byte("testo semplice")}); st != 400 ||
+		!strings.Contains(body, "Il file «nota.txt» non è accettato") {
+		t.Errorf("text upload: %d %s", st, body)
+	}
+	if st, _, _ := postMultipart(t, c, base+"/requests/"+id+"/media", url.Values{}, part{"media", "atto.pdf", pdf}); st != 403 {
+		t.Errorf("upload without key: %d", st)
+	}
+	if st, _, _ := postMultipart(t, c, base+"/requests/SGN-1999-000001/media", url.Values{"api_key": {key}}, part{"media", "atto.pdf", pdf}); st != 404 {
+		t.Errorf("upload to a missing request: %d", st)
+	}
+	rep, _ := e.svc.Get(t.Context(), id)
+	media, _ := e.svc.Media(t.Context(), rep.ID, true)
+	if len(media) != 2 {
+		t.Errorf("media = %d, want photo and PDF", len(media))
+	}
+	// The PDF is never public.
+	for _, m := range media {
+		st, _, _ := get(t, c, e.app.URL+"/segnalazioni-foto/"+m.ID)
+		if (m.Kind == "photo") != (st == 200) {
+			t.Errorf("%s served publicly: %d", m.Kind, st)
+		}
+	}
 }
