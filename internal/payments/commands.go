@@ -18,28 +18,35 @@ import (
 func (m *Module) Commands() []kernel.Command {
 	return []kernel.Command{
 		{Name: "payments", Usage: "payments import FILE.zip|FILE.csv — carica un flusso dovuti MyPay (con avanzamento)",
-			Run: m.cmdPayments},
+			Run: cmdPayments},
 		{Name: "pagopa-sim", Usage: "pagopa-sim [-addr 127.0.0.1:8091] [-dir DIR] [-receipt-url URL] [-receipt-key KEY] — simulatore pagoPA",
 			NoApp: true, Run: cmdSimulator},
 	}
 }
 
-func (m *Module) cmdPayments(ctx context.Context, d *kernel.Deps, args []string) error {
+func cmdPayments(ctx context.Context, d *kernel.Deps, args []string) error {
 	if len(args) != 2 || args[0] != "import" {
 		return fmt.Errorf("uso: arengo payments import FILE")
 	}
+	// The kernel runs a command on the Deps of its own app, whose module
+	// instance is not m: build the service on those Deps.
+	cfg, err := loadSettings(d.Config)
+	if err != nil {
+		return err
+	}
+	svc := &Service{d: d, cfg: cfg}
 	f, err := os.Open(args[1])
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	imp, err := m.svc.StartImport(ctx, args[1], f)
+	imp, err := svc.StartImport(ctx, args[1], f)
 	if err != nil {
 		return fmt.Errorf("%s", errs.MessageOf(err))
 	}
 	start := time.Now()
 	last := time.Time{}
-	res, err := m.svc.RunImport(ctx, imp.ID, func(done, total int64, rows int) {
+	res, err := svc.RunImport(ctx, imp.ID, func(done, total int64, rows int) {
 		if time.Since(last) < 200*time.Millisecond && done < total {
 			return
 		}
