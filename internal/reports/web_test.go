@@ -482,3 +482,18 @@ func TestBackOfficeAdminDashboardAndExports(t *testing.T) {
 		t.Errorf("dashboard = %+v %v", d, err)
 	}
 }
+
+func TestSeedDemoIsIdempotent(t *testing.T) {
+	m := New()
+	app := kerneltest.New(t, m)
+	for i := 0; i < 2; i++ {
+		if err := m.SeedDemo(context.Background(), app.Deps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cats, _ := m.svc.Categories(context.Background(), true)
+	list, total, _ := m.svc.List(context.Background(), Filter{Public: true})
+	if len(cats) != len(demoCategories) || total != 3 || list[len(list)-1].State != "investigating" {
+		t.Errorf("demo: %d categories, %d reports", len(cats), total)
+	}
+}
