@@ -267,3 +267,18 @@ func TestSearchFilters(t *testing.T) {
 		}
 	}
 }
+
+func TestSeedDemoIsIdempotent(t *testing.T) {
+	app, m := newApp(t)
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		if err := m.SeedDemo(ctx, app.Deps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	app.Deps.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_messages`).Scan(&n)
+	if n != 8 {
+		t.Errorf("%d messages after seeding twice, want 8 (two per demo citizen)", n)
+	}
+}
