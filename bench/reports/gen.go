@@ -22,7 +22,7 @@ var categories = []string{
 var padova = [2]float64{45.4064, 11.8768}
 
 // generate fills the database with n reports over the five years before
-// now: uniform in time, spread over about 12 × 12 km around the centre,
+// now: evenly spread in time and inserted in time order, spread over about 12 × 12 km around the centre,
 // older reports mostly fixed or closed, recent ones mostly open. Rows go in
 // with multi-row INSERTs, straight into the module's tables: this is test
 // data, not a module write, so it skips the outbox.
@@ -57,7 +57,7 @@ func generate(ctx context.Context, db *store.DB, svc *reports.Service, n int, no
 			}
 			defer stmt.Close()
 			for inTx := 0; inTx < perTx && done < n; inTx++ {
-				if _, err := stmt.ExecContext(ctx, row(rng, cats, now, span, perYear)...); err != nil {
+				if _, err := stmt.ExecContext(ctx, row(rng, cats, now, span, perYear, done, n)...); err != nil {
 					return fmt.Errorf("generate: %w", err)
 				}
 				done++
@@ -79,8 +79,10 @@ func generate(ctx context.Context, db *store.DB, svc *reports.Service, n int, no
 	})
 }
 
-func row(rng *rand.Rand, cats []reports.Category, now time.Time, span time.Duration, perYear map[int]int) []any {
-	created := now.Add(-time.Duration(rng.Int64N(int64(span)))).UTC().Truncate(time.Microsecond)
+func row(rng *rand.Rand, cats []reports.Category, now time.Time, span time.Duration, perYear map[int]int, seq, total int) []any {
+	// Reports arrive in time order, as in production, so a time window is a
+	// contiguous run of table pages.
+	created := now.Add(-span + time.Duration(float64(span)*float64(seq)/float64(total)) + time.Duration(rng.Int64N(int64(time.Minute)))).UTC().Truncate(time.Microsecond)
 	year := created.Year()
 	perYear[year]++
 	cat := cats[rng.IntN(len(cats))]

@@ -158,7 +158,8 @@ func (s *Service) Nearby(ctx context.Context, categoryCode string, p geo.Point) 
 	if err != nil {
 		return nil, err
 	}
-	if c.RadiusM == 0 || !p.Valid() {
+	// Reports of private categories are never shown to other citizens.
+	if c.RadiusM == 0 || c.Private || !p.Valid() {
 		return nil, nil
 	}
 	return s.nearby(ctx, c.ID, p, float64(c.RadiusM), 5)
