@@ -332,6 +332,13 @@ func (s *NDJSONSink) recoverSpool() error {
 	if err != nil {
 		return err
 	}
+	if len(parts) > 0 {
+		// A crash: the kernel will deliver again events written before it, possibly into the file
+		// closed just before, so its ids are remembered too.
+		if err := s.rememberLastClosed(); err != nil {
+			return err
+		}
+	}
 	for i, part := range parts {
 		path := filepath.Join(s.cfg.Spool, part)
 		size, events, err := s.recoverPart(path)
@@ -355,6 +362,43 @@ func (s *NDJSONSink) recoverSpool() error {
 		}
 	}
 	return nil
+}
+
+// rememberLastClosed loads the ids of the newest closed file: still in the spool, or the last one the
+// manifest lists (read back from the destination; if that is down, readers' deduplication remains).
+func (s *NDJSONSink) rememberLastClosed() error {
+	closed, err := s.spoolFiles(fileSuffix)
+	if err != nil {
+		return err
+	}
+	var r io.ReadCloser
+	switch {
+	case len(closed) > 0:
+		if r, err = os.Open(filepath.Join(s.cfg.Spool, closed[len(closed)-1])); err != nil {
+			return err
+		}
+	case len(s.manifest) > 0:
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if r, err = s.cfg.Dest.Get(ctx, s.manifest[len(s.manifest)-1].File); err != nil {
+			return nil
+		}
+	default:
+		return nil
+	}
+	defer r.Close()
+	br := bufio.NewReaderSize(r, 1<<16)
+	for {
+		b, err := br.ReadBytes('\n')
+		if len(b) > 0 {
+			if e, perr := Unmarshal(b); perr == nil {
+				s.recent.add(e.ID)
+			}
+		}
+		if err != nil {
+			return nil
+		}
+	}
 }
 
 func (s *NDJSONSink) recoverPart(path string) (size int64, events int, err error) {
