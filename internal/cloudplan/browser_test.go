@@ -59,6 +59,17 @@ func TestBrowserWavesAndStrategyChoice(t *testing.T) {
 	if !strings.Contains(text, "Strategia scelta da Utente ced") || !strings.Contains(text, "database gestito disponibile nel catalogo") {
 		t.Fatalf("choice not shown: %s", text[:min(len(text), 600)])
 	}
+	err = chromedp.Do(tctx,
+		chromedp.Navigate(app.URL+"/admin/cloud"),
+		chromedp.WaitVisible(chromedp.CSS("#h-strategie")),
+		kerneltest.Screenshot(filepath.Join(shots, "riepilogo.png")),
+		chromedp.Navigate(app.URL+"/admin/cloud/competenze"),
+		chromedp.WaitVisible(chromedp.CSS("#team_0")),
+		kerneltest.Screenshot(filepath.Join(shots, "competenze.png")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // An upload with a wrong cell shows its progress, then the per-cell error.

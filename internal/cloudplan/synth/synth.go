@@ -39,6 +39,13 @@ func Generate(seed int64, nServers, nApps int) Portfolio {
 			Class:      []plan.Class{plan.Ordinario, plan.Ordinario, plan.Critico, plan.Strategico, ""}[r.Intn(5)],
 			Origin:     []plan.Origin{plan.OnPremStrutturato, plan.OnPremStrutturato, plan.OnPremDestrutturato, plan.IaaSNonQualificato}[r.Intn(4)],
 			EffortDays: 2 + r.Intn(40), State: plan.StateToAssess}
+		// Most destinations fit the class; a few do not, as in real plans.
+		if allowed := plan.Allowed(a.Class); len(allowed) > 0 && r.Intn(2) == 0 {
+			a.Model = allowed[r.Intn(len(allowed))]
+			if r.Intn(8) == 0 {
+				a.Model = plan.PubblicoQualificato
+			}
+		}
 		a.Assessment = assessment(r, name, area)
 		a.Judgements = plan.Judgements{StackObsolete: r.Intn(5) == 0, StackSupportedCSP: r.Intn(2) == 0, StackModular: r.Intn(2) == 0,
 			LicencesTransferable: kit.Tri(r.Intn(3))}
