@@ -35,12 +35,15 @@ import (
 
 const ec = "00644060287"
 
+var memprofile string
+
 func main() {
 	n := flag.Int("n", 20000, "payments to reconcile")
 	million := flag.Bool("million", false, "reconcile 1,000,000 payments")
 	engines := flag.String("engines", "sqlite,postgres", "engines to measure (postgres only when ARENGO_TEST_POSTGRES is set)")
 	keep := flag.String("dir", "", "work directory (default: a temporary one, removed at the end)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.StringVar(&memprofile, "memprofile", "", "write a heap profile taken at the peak of each reconciliation to this file (engine appended)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -127,7 +130,7 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	}
 	runtime.GC()
 	var peak atomic.Uint64
-	stop := sampleHeap(&peak)
+	stop := sampleHeap(&peak, engine)
 	t = time.Now()
 	for _, p := range files.All() {
 		f, err := os.Open(p)
@@ -190,7 +193,7 @@ func freshDB(ctx context.Context, dsn, name string) (*store.DB, func(), error) {
 	return db, func() { db.Close(); drop() }, nil
 }
 
-func sampleHeap(peak *atomic.Uint64) func() {
+func sampleHeap(peak *atomic.Uint64, engine string) func() {
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
@@ -202,6 +205,12 @@ func sampleHeap(peak *atomic.Uint64) func() {
 			runtime.ReadMemStats(&ms)
 			if ms.HeapInuse > peak.Load() {
 				peak.Store(ms.HeapInuse)
+				if memprofile != "" {
+					if f, err := os.Create(memprofile + "." + engine); err == nil {
+						pprof.Lookup("heap").WriteTo(f, 0)
+						f.Close()
+					}
+				}
 			}
 			select {
 			case <-done:

@@ -54,7 +54,7 @@ type inserter struct {
 
 func newInserter(ctx context.Context, tx *store.Tx, head, tail string, cols int) *inserter {
 	batch := max(1, maxParams(tx.Engine)/cols)
-	return &inserter{ctx: ctx, tx: tx, head: head, tail: tail, cols: cols, batch: batch, args: make([]any, 0, cols*batch)}
+	return &inserter{ctx: ctx, tx: tx, head: head, tail: tail, cols: cols, batch: batch}
 }
 
 func (in *inserter) sql(rows int) string {

@@ -246,7 +246,7 @@ func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult
 func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
 	ins := newInserter(ctx, tx, `INSERT INTO reconcile_movement (id, source, file_id, year, bill, op_date, value_date, amount_cents, causale, payer,
 		end_to_end_id, sospeso, iuf, iuv, truncated, regularized)`, "ON CONFLICT (id) DO NOTHING", 16)
-	var touched []string // dirty keys of movements changed in place
+	touched := map[string][]string{} // dirty keys, by kind, of movements changed in place
 	apply := func(m flows.Movement) error {
 		res.Rows++
 		if m.Op == "ESEGUITO" {
@@ -273,7 +273,9 @@ func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportRes
 		if err != nil {
 			return err
 		}
-		touched = append(touched, dirtyMov+"\x00"+m.Key, dirtyIUF+"\x00"+iuf, dirtyIUV+"\x00"+iuv)
+		touched[dirtyMov] = append(touched[dirtyMov], m.Key)
+		touched[dirtyIUF] = append(touched[dirtyIUF], iuf)
+		touched[dirtyIUV] = append(touched[dirtyIUV], iuv)
 		return nil
 	}
 	var err error
@@ -291,9 +293,8 @@ func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportRes
 	}
 	res.Skipped = sum.Skipped
 	res.Problems = append(res.Problems, sum.Problems...)
-	for _, t := range touched {
-		kind, key, _ := cut(t)
-		if err := markDirty(ctx, tx, kind, key); err != nil {
+	for kind, keys := range touched {
+		if err := markDirty(ctx, tx, kind, keys...); err != nil {
 			return err
 		}
 	}
@@ -307,15 +308,6 @@ func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportRes
 		}
 	}
 	return nil
-}
-
-func cut(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 func receiptInserter(ctx context.Context, tx *store.Tx) *inserter {
