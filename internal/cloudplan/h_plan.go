@@ -9,6 +9,7 @@ import (
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
 	"github.com/arengo-pa/arengo/internal/cloudplan/plan"
+	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/store"
 	"github.com/arengo-pa/arengo/internal/web"
 )
@@ -80,6 +81,7 @@ func (m *Module) settingsPost(w http.ResponseWriter, r *http.Request) {
 }
 
 type waveView struct {
+	States    []Option
 	Number    int
 	Size      int
 	Oversized bool
@@ -103,6 +105,7 @@ func (m *Module) waves(w http.ResponseWriter, r *http.Request) {
 			v.Apps = append(v.Apps, count{Label: a.Name, Href: "/admin/cloud/applicativi/" + id})
 		}
 		v.State = stateLabel(plan.AppState(plan.StateOfWave(states)))
+		v.States = stateOptions("", "")
 		waves = append(waves, v)
 	}
 	var cycles [][]string
@@ -273,4 +276,48 @@ func (m *Module) skillsXLSX(w http.ResponseWriter, r *http.Request) {
 	if err := kit.WriteSkillsXLSX(w, skills); err != nil {
 		m.deps.Log.Error("skills export", "err", err)
 	}
+}
+
+// waveStatePost moves every application of a wave to one state: how the
+// IT office tracks a wave as it runs.
+func (m *Module) waveStatePost(w http.ResponseWriter, r *http.Request) {
+	var f formErr
+	n := f.int("wave", r.PathValue("n"), 1, 100000)
+	state := plan.AppState(f.oneOf("state", r.FormValue("state"), strs(plan.AppStates)...))
+	if state == "" {
+		f.set("state", "scegliere lo stato")
+	}
+	if f.err != nil {
+		m.deps.Web.Error(w, r, f.err)
+		return
+	}
+	s, err := m.snapshot(r.Context())
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	if n > len(s.Plan.Waves.Waves) {
+		m.deps.Web.Error(w, r, errs.E(errs.ENOTFOUND, "ondata inesistente"))
+		return
+	}
+	ids := s.Plan.Waves.Waves[n-1].Apps
+	err = m.deps.DB.Transact(r.Context(), func(tx *store.Tx) error {
+		for _, id := range ids {
+			a, _, _ := s.appPlan(id)
+			before, after := *a, *a
+			after.State = state
+			if err := updateApp(r.Context(), tx, &after); err != nil {
+				return err
+			}
+			if err := changed(r.Context(), tx, "state_changed", "app", id, after.Version, before.State, after.State); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin/cloud/ondate?esito=salvato#w-"+strconv.Itoa(n))
 }

@@ -205,6 +205,17 @@ func TestImportPlanAndChooseStrategy(t *testing.T) {
 		t.Fatal("no ACN warning")
 	}
 
+	// Tracking: the whole first wave is migrated, then the wave reads as completed.
+	if res := post(t, app, c, "/admin/cloud/ondate/1/stato", url.Values{"state": {"migrato"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("wave state: %d", res.StatusCode)
+	}
+	if w := get(t, app, c, "/admin/cloud/ondate", http.StatusOK); !strings.Contains(w, "Ondata 1 · 1 server · Completata") || !strings.Contains(w, "Ondata 2 · 1 server · Da avviare") {
+		t.Fatalf("wave states not shown:\n%s", w)
+	}
+	if res := post(t, app, c, "/admin/cloud/ondate/1/stato", url.Values{"state": {"finito"}}); res.StatusCode < 400 {
+		t.Fatalf("unknown state accepted: %d", res.StatusCode)
+	}
+
 	// Pages and exports.
 	if w := get(t, app, c, "/admin/cloud/ondate", http.StatusOK); !strings.Contains(w, "<svg") || !strings.Contains(w, "Ondata 2") {
 		t.Fatal("waves page lacks the graph")

@@ -32,6 +32,7 @@ func (m *Module) routes(w *web.Server) {
 
 	w.HandleFunc("GET /admin/cloud/ondate", p, m.waves)
 	w.HandleFunc("GET /admin/cloud/ondate.svg", p, m.wavesSVG)
+	w.HandleFunc("POST /admin/cloud/ondate/{n}/stato", p, m.waveStatePost)
 	w.HandleFunc("GET /admin/cloud/costi", p, m.costs)
 	w.HandleFunc("GET /admin/cloud/costi.csv", p, m.costsCSV)
 	w.HandleFunc("GET /admin/cloud/competenze", p, m.skills)
