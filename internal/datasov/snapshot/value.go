@@ -39,13 +39,13 @@ func appendValue(b []byte, t Type, v any) ([]byte, error) {
 	case Timestamp:
 		switch x := v.(type) {
 		case time.Time:
-			return appendString(b, x.UTC().Format(time.RFC3339Nano)), nil
+			return appendTime(b, x), nil
 		case string:
 			tm, err := parseStoredTime(x)
 			if err != nil {
 				return nil, err
 			}
-			return appendString(b, tm.Format(time.RFC3339Nano)), nil
+			return appendTime(b, tm), nil
 		}
 	case Real:
 		switch x := v.(type) {
@@ -79,6 +79,13 @@ func appendValue(b []byte, t Type, v any) ([]byte, error) {
 		}
 	}
 	return nil, fmt.Errorf("valore %T inatteso per il tipo %s", v, t)
+}
+
+// appendTime writes a time as a JSON string in RFC 3339 UTC (no character in it needs escaping).
+func appendTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
 }
 
 func boolInt(b bool) int64 {
