@@ -2,7 +2,7 @@ package plan
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
 )
@@ -151,11 +151,14 @@ func Evaluate(f Facts) []Suggestion {
 		crossCheck(&s, f)
 		out = append(out, s)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Applicable != out[j].Applicable {
-			return out[i].Applicable
+	slices.SortStableFunc(out, func(a, b Suggestion) int {
+		if a.Applicable != b.Applicable {
+			if a.Applicable {
+				return -1
+			}
+			return 1
 		}
-		return out[i].Score > out[j].Score
+		return b.Score - a.Score
 	})
 	return out
 }
