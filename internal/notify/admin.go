@@ -55,7 +55,7 @@ func (m *Module) adminList(p *pages) http.HandlerFunc {
 		}
 		pager.Total = total
 		m.deps.Web.Render(w, r, p.messages, map[string]any{"F": f, "Rows": rows, "Pager": pager, "Query": template.URL(query(r)),
-			"Templates": m.templateKeys(), "Channels": allChannels, "Statuses": allStatuses})
+			"Templates": m.templateKeys(), "Channels": allChannels, "Statuses": allStatuses, "Modes": m.channelModes()})
 	}
 }
 
@@ -234,4 +234,16 @@ func previewsIfParsed(t tmpl.Template, data map[string]any, errMsg string) []pre
 		return nil
 	}
 	return previews(t, data)
+}
+
+// channelModes says, per channel, whether it talks to the simulator or to
+// the real endpoint (chosen by ARENGO_IO_URL, ARENGO_SMTP_ADDR, ARENGO_SEND_URL).
+func (m *Module) channelModes() []string {
+	mode := func(name string, simulated bool) string {
+		if simulated {
+			return name + ": simulatore"
+		}
+		return name + ": servizio reale"
+	}
+	return []string{mode("App IO", m.sims.IO != nil), mode("e-mail", m.sims.SMTP != nil), mode("SEND", m.sims.SEND != nil)}
 }

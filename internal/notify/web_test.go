@@ -111,7 +111,7 @@ func TestAdminPagesAndCSV(t *testing.T) {
 	}
 	app.LoginStaff(t, c, "operatore", notify.PermRead, notify.PermManage)
 	st, body := get(t, c, app.URL+"/admin/notifiche?cf="+mario)
-	if st != 200 || !strings.Contains(body, "La segnalazione 7 è chiusa") {
+	if st != 200 || !strings.Contains(body, "La segnalazione 7 è chiusa") || !strings.Contains(body, "App IO: simulatore") {
 		t.Fatalf("admin list %d", st)
 	}
 	st, body = get(t, c, app.URL+"/admin/notifiche/"+id)
