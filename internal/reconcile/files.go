@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/audit"
 	"github.com/arengo-pa/arengo/internal/auth"
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/jobs"
@@ -153,6 +154,11 @@ func (m *Module) fileUpload(w http.ResponseWriter, r *http.Request) {
 			if errors.As(err, &mb) {
 				err = errs.Field("flusso", "Il file supera la dimensione massima di %d byte", mb.Limit)
 			}
+			m.deps.Web.Error(w, r, err)
+			return
+		}
+		if err := audit.RecordNow(r.Context(), m.deps.DB, audit.Entry{Action: "reconcile.upload", ObjectType: "reconcile_upload", ObjectID: job,
+			After: map[string]any{"name": part.FileName()}}); err != nil {
 			m.deps.Web.Error(w, r, err)
 			return
 		}

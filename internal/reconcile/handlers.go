@@ -146,7 +146,11 @@ func (m *Module) itemAnnotate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (m *Module) classifyNow(w http.ResponseWriter, r *http.Request) {
-	if _, err := m.deps.Jobs.Enqueue(r.Context(), nil, jobClassify, struct{}{}, jobs.Opts{}); err != nil {
+	job, err := m.deps.Jobs.Enqueue(r.Context(), nil, jobClassify, struct{}{}, jobs.Opts{})
+	if err == nil {
+		err = audit.RecordNow(r.Context(), m.deps.DB, audit.Entry{Action: "reconcile.classify", ObjectType: "job", ObjectID: job})
+	}
+	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
