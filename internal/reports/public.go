@@ -71,7 +71,7 @@ func (m *Module) publicList(w http.ResponseWriter, r *http.Request) {
 	m.deps.Web.Render(w, r, m.pages.list, map[string]any{
 		"Reports": views, "Total": total, "Pager": pager, "Counts": counts, "Resolved": resolved, "States": publicStates(states),
 		"Areas": areas, "Filter": r.URL.Query(), "Tab": r.URL.Query().Get("vista"),
-		"PinsURL": "/segnalazioni/mappa.json?" + r.URL.Query().Encode(),
+		"PinsURL": "/segnalazioni/mappa.json?" + r.URL.Query().Encode(), "CSVURL": "/segnalazioni/export.csv?" + r.URL.Query().Encode(),
 	})
 }
 

@@ -15,6 +15,7 @@ func (m *Module) routes(w *web.Server) {
 	// Public view.
 	w.HandleFunc("GET /segnalazioni", web.Public, m.publicList)
 	w.HandleFunc("GET /segnalazioni/mappa.json", web.Public, m.publicMapData)
+	w.HandleFunc("GET /segnalazioni/export.csv", web.Public, m.publicCSV)
 	w.HandleFunc("GET /segnalazioni/{number}", web.Public, m.publicReport)
 	w.HandleFunc("GET /segnalazioni-foto/{id}", web.Public, m.media)
 

@@ -224,6 +224,11 @@ func TestCitizenJourneyOverHTTP(t *testing.T) {
 	_, body, _ = get(t, anon, base+"/segnalazioni")
 	mustContain(t, body, "Buca in via Roma", "Buche stradali", "risolte")
 	mustNotContain(t, body, mario)
+	st, body, _ = get(t, anon, base+"/segnalazioni/export.csv?categoria=buche")
+	if st != 200 || !strings.Contains(body, number) || !strings.Contains(body, "service_request_id,requested_datetime") {
+		t.Errorf("public csv: %d %s", st, body)
+	}
+	mustNotContain(t, body, mario, "mario@example.it", "3330001111")
 
 	// Operator takes it in charge with a public answer and an internal note.
 	staff := e.app.Client(t)
