@@ -3,6 +3,7 @@ package main
 import (
 	"runtime"
 	"runtime/metrics"
+	"syscall"
 	"time"
 )
 
@@ -12,6 +13,18 @@ type result struct {
 	elapsed  time.Duration
 	peakLive uint64 // highest live heap (as of the last GC) seen while running
 	peakHeap uint64 // highest heap in use, garbage included
+	cpu      time.Duration
+}
+
+// perCPUSecond is the rate per second of CPU the process used (user + system,
+// every thread): on a machine shared with other work the wall clock measures
+// the neighbours as much as the code.
+func (r result) perCPUSecond() float64 { return float64(r.items) / r.cpu.Seconds() }
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (r result) perSecond() float64 { return float64(r.items) / r.elapsed.Seconds() }
@@ -40,9 +53,9 @@ func measure(items int, fn func() error) (result, error) {
 			}
 		}
 	}()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	err := fn()
-	res.elapsed = time.Since(start)
+	res.elapsed, res.cpu = time.Since(start), cpuTime()-cpu0
 	close(stop)
 	<-done
 	res.items = items

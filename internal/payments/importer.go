@@ -447,7 +447,7 @@ func (s *Service) knownIUDs(ctx context.Context, tx *store.Tx, batch []*mypay.Ro
 		return known, nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT import_iud, id, content_hash, status FROM payments_position
-		WHERE import_iud IN (`+placeholders(len(iuds))+`)`, iuds...)
+		WHERE import_iud IN (`+placeholders(s.d.DB.Engine, len(iuds))+`)`, iuds...)
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +475,7 @@ func (s *Service) usedIUVs(ctx context.Context, tx *store.Tx, batch []*mypay.Row
 	if len(iuvs) == 0 {
 		return used, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT iuv FROM payments_option WHERE iuv IN (`+placeholders(len(iuvs))+`)`, iuvs...)
+	rows, err := tx.QueryContext(ctx, `SELECT iuv FROM payments_option WHERE iuv IN (`+placeholders(s.d.DB.Engine, len(iuvs))+`)`, iuvs...)
 	if err != nil {
 		return nil, err
 	}
@@ -490,13 +490,19 @@ func (s *Service) usedIUVs(ctx context.Context, tx *store.Tx, batch []*mypay.Row
 	return used, rows.Err()
 }
 
-func placeholders(n int) string {
+// placeholders lists n parameters for an IN (…); "?" on SQLite for the reason
+// given at insertMany.
+func placeholders(engine store.Engine, n int) string {
 	var b strings.Builder
 	for i := 1; i <= n; i++ {
 		if i > 1 {
 			b.WriteByte(',')
 		}
-		b.WriteString("$" + itoa(i))
+		if engine == store.SQLite {
+			b.WriteByte('?')
+		} else {
+			b.WriteString("$" + itoa(i))
+		}
 	}
 	return b.String()
 }

@@ -2,19 +2,21 @@ package payments
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
-// maxParams keeps one statement well under SQLite's and PostgreSQL's limits on
-// bound parameters (32766 and 65535).
-const maxParams = 8000
+// rowsPerStatement is how many rows one INSERT carries: enough to save most
+// round trips, few enough that binding stays cheap. Every full chunk reuses one
+// prepared statement, so SQL text is parsed once per table per transaction.
+const rowsPerStatement = 64
 
-// insertMany writes rows with multi-row INSERT statements: one round trip per
-// few hundred rows instead of one per row, which is what makes a 100,000-row
-// import keep up with a bare insert.
+// insertMany writes rows with multi-row INSERT statements: one statement per
+// rowsPerStatement rows instead of one per row, which is what makes a
+// 100,000-row import keep up with a bare insert.
 //
 // On SQLite the placeholders are "?", the one place this module leaves the
 // shared "$N" syntax: SQLite resolves "$N" by name with a linear search, so a
@@ -23,35 +25,55 @@ func insertMany(ctx context.Context, tx *store.Tx, engine store.Engine, table st
 	if len(rows) == 0 {
 		return nil
 	}
-	per := maxParams / len(cols)
-	for start := 0; start < len(rows); start += per {
-		end := min(start+per, len(rows))
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
-		args := make([]any, 0, (end-start)*len(cols))
-		for i, row := range rows[start:end] {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('(')
-			for j := range row {
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				if engine == store.SQLite {
-					b.WriteByte('?')
-				} else {
-					fmt.Fprintf(&b, "$%d", len(args)+j+1)
-				}
-			}
-			b.WriteByte(')')
+	var full *sql.Stmt
+	for start := 0; start < len(rows); start += rowsPerStatement {
+		chunk := rows[start:min(start+rowsPerStatement, len(rows))]
+		args := make([]any, 0, len(chunk)*len(cols))
+		for _, row := range chunk {
 			args = append(args, row...)
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		if len(chunk) == rowsPerStatement {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, insertSQL(engine, table, cols, len(chunk))); err != nil {
+					return fmt.Errorf("insert %s: %w", table, err)
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, insertSQL(engine, table, cols, len(chunk)), args...)
+		}
+		if err != nil {
 			return fmt.Errorf("insert %s: %w", table, err)
 		}
 	}
 	return nil
+}
+
+func insertSQL(engine store.Engine, table string, cols []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	p := 0
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j := range cols {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			p++
+			if engine == store.SQLite {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", p)
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 var (
