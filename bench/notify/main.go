@@ -24,6 +24,7 @@ func main() {
 	n := flag.Int("n", 2000, "messages to push")
 	child := flag.String("child", "", "internal: run the hub on this directory until every message is delivered")
 	skipCrash := flag.Bool("skip-crash", false, "only measure throughput")
+	onlyCrash := flag.Bool("only-crash", false, "only run the SIGKILL crash run")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the throughput run to this file")
 	flag.Parse()
 	ctx := context.Background()
@@ -40,6 +41,12 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Printf("notify bench: %d messages, App IO + e-mail for each citizen (%d deliveries), SQLite\n\n", *n, 2**n)
+	if *onlyCrash {
+		if err := crashRun(ctx, filepath.Join(tmp, "crash"), *n); err != nil {
+			fail(err)
+		}
+		return
+	}
 	floor, err := measureFloor(ctx, min(*n, 2000))
 	if err != nil {
 		fail(err)
