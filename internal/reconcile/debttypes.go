@@ -55,8 +55,7 @@ func (m *Module) SaveDebtType(ctx context.Context, t DebtType) error {
 			t.DebtType, strings.TrimSpace(t.Description), strings.TrimSpace(t.Chapter), strings.TrimSpace(t.Accertamento), t.Notified, store.Now()); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) SELECT DISTINCT 'iuv', iuv FROM reconcile_receipt WHERE debt_type = $1
-			ON CONFLICT (kind, key) DO NOTHING`, t.DebtType); err != nil {
+		if err := m.ledger.MarkDebtType(ctx, tx, t.DebtType); err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{Action: "reconcile.debt_type_save", ObjectType: "reconcile_debt_type", ObjectID: t.DebtType, After: t}); err != nil {

@@ -91,6 +91,8 @@ func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportO
 	res.FileID = store.NewID()
 	waited := false
 	err = l.DB.Transact(ctx, func(tx *store.Tx) error {
+		// A retried transaction (PostgreSQL deadlock, serialization) counts afresh.
+		res.Rows, res.Skipped, res.Problems = 0, 0, nil
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_file (id, kind, name, sha256, blob_key, size_bytes, rows_read, rows_skipped, problems, source, imported_by, imported_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 0, 0, '[]', $7, $8, $9)`, res.FileID, res.Kind, res.Name, res.SHA256, key, size, o.Source, o.Actor, store.Now()); err != nil {
 			return err

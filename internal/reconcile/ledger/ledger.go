@@ -49,16 +49,24 @@ func (l *Ledger) emit(ctx context.Context, tx *store.Tx, typ, id string, payload
 	return l.Emit(ctx, tx, typ, id, payload)
 }
 
+// onDirtyConflict rewrites an existing mark instead of skipping it: the update
+// locks the row, so a reclassification claiming the key waits for this
+// transaction and then reads what it wrote. With DO NOTHING the claim could
+// run first, read the old evidence, and the new mark would be lost.
+const onDirtyConflict = "ON CONFLICT (kind, key) DO UPDATE SET kind = excluded.kind"
+
 // markDirty queues keys for the next reclassification.
 func markDirty(ctx context.Context, tx *store.Tx, kind string, keys ...string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	in := newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", "ON CONFLICT (kind, key) DO NOTHING", 2)
+	in := newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict, 2)
+	seen := make(map[string]bool, len(keys))
 	for _, k := range keys {
-		if k == "" {
-			continue
+		if k == "" || seen[k] {
+			continue // one statement must not update the same row twice
 		}
+		seen[k] = true
 		if err := in.add(kind, k); err != nil {
 			return err
 		}
@@ -66,14 +74,14 @@ func markDirty(ctx context.Context, tx *store.Tx, kind string, keys ...string) e
 	return in.close()
 }
 
-// markDirtySelect queues the keys a query returns (one text column).
+// markDirtySelect queues the keys a query returns (one text column, distinct).
 func markDirtySelect(ctx context.Context, tx *store.Tx, kind, selectSQL string, args ...any) error {
 	prefix := "SELECT "
 	if strings.HasPrefix(selectSQL, "SELECT DISTINCT ") {
 		prefix = "SELECT DISTINCT "
 	}
 	q := prefix + "'" + kind + "', " + strings.TrimPrefix(selectSQL, prefix)
-	_, err := tx.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) "+q+" ON CONFLICT (kind, key) DO NOTHING", args...)
+	_, err := tx.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) "+q+" "+onDirtyConflict, args...)
 	if err != nil {
 		return fmt.Errorf("mark %s dirty: %w", kind, err)
 	}
@@ -86,4 +94,9 @@ func anys(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// MarkDebtType queues every IUV paid with a debt type, whose mapping changed.
+func (l *Ledger) MarkDebtType(ctx context.Context, tx *store.Tx, debtType string) error {
+	return markDirtySelect(ctx, tx, dirtyIUV, "SELECT DISTINCT iuv FROM reconcile_receipt WHERE debt_type = $1", debtType)
 }

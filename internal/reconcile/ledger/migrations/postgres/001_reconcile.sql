@@ -34,6 +34,8 @@ CREATE TABLE reconcile_flow (
     UNIQUE (ec_fiscal_code, psp_id, iuf, revision, flow_time)
 );
 CREATE INDEX reconcile_flow_iuf ON reconcile_flow (iuf, is_current);
+-- One current version per flow, even when two versions are loaded at once.
+CREATE UNIQUE INDEX reconcile_flow_current ON reconcile_flow (ec_fiscal_code, iuf) WHERE is_current;
 
 CREATE TABLE reconcile_flow_row (
     flow_id TEXT NOT NULL REFERENCES reconcile_flow (id),
