@@ -123,4 +123,9 @@ func TestBrowserCitizenJourneyAndFollowUp(t *testing.T) {
 	if strings.TrimSpace(taken) != today {
 		t.Errorf("taken in charge on %q, want %s", taken, today)
 	}
+	run("public map",
+		chromedp.Navigate(base+"/segnalazioni?vista=mappa"),
+		chromedp.WaitVisible(chromedp.CSS("#reports-map path.leaflet-interactive")),
+		kerneltest.Screenshot(filepath.Join(shots, "6-mappa.png")),
+	)
 }
