@@ -53,7 +53,9 @@ func Render(n Notice) (*fpdf.Fpdf, error) {
 	for i, o := range options {
 		if y+r.optionHeight() > 297-margin || i > 0 && i%perPage == 0 {
 			pdf.AddPage()
-			y = margin
+			// Instalment pages may be torn off: each says what it belongs to.
+			r.text(margin, margin, 8, "", clip("Avviso di pagamento - "+n.Subject+" - "+n.Debtor.Name, 120))
+			y = margin + 4
 		}
 		label := fmt.Sprintf("RATA %d di %d", i+1, len(options))
 		if err := r.option(y, label, o); err != nil {
