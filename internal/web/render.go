@@ -31,6 +31,9 @@ type layoutSet struct{ base *template.Template }
 
 func newLayoutSet() *layoutSet { return &layoutSet{} }
 
+// ProgressBar follows a background job on a page.
+type ProgressBar struct{ JobID, DoneURL string }
+
 // Page is a parsed page: the kernel layout plus a module's templates.
 type Page struct{ t *template.Template }
 
@@ -59,6 +62,9 @@ func (s *Server) funcs() template.FuncMap {
 			return string(b), err
 		},
 		"add": func(a, b int) int { return a + b },
+		// bar is the argument of the progress_bar partial: the job to follow
+		// and, optionally, the page to open when it is done.
+		"bar": func(jobID, doneURL string) ProgressBar { return ProgressBar{JobID: jobID, DoneURL: doneURL} },
 	}
 }
 
