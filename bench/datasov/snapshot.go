@@ -144,7 +144,12 @@ func (h *heapPeak) MiB() float64 {
 // openDB opens an empty migrated database: a SQLite file under target, or a fresh schema on the
 // PostgreSQL DSN target.
 func openDB(ctx context.Context, target, name string) (*store.DB, func(), error) {
-	dsn, cleanup := filepath.Join(target, name+".db"), func() {}
+	dsn := filepath.Join(target, name+".db")
+	cleanup := func() {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(dsn + suffix)
+		}
+	}
 	if store.IsPostgres(target) {
 		admin, err := sql.Open("pgx", target)
 		if err != nil {
@@ -229,7 +234,7 @@ func snapshotRound(ctx context.Context, target, tmp string, n, repeat int) error
 		export = best(export, time.Since(t0))
 		exportHeap = max(exportHeap, heap.MiB())
 
-		floorDB, closeFloor, err := openDB(ctx, target, "floor")
+		floorDB, closeFloor, err := openDB(ctx, target, fmt.Sprintf("floor%d", r))
 		if err != nil {
 			return err
 		}
@@ -241,7 +246,7 @@ func snapshotRound(ctx context.Context, target, tmp string, n, repeat int) error
 			return err
 		}
 
-		dst, closeDst, err := openDB(ctx, target, "dst")
+		dst, closeDst, err := openDB(ctx, target, fmt.Sprintf("dst%d", r))
 		if err != nil {
 			return err
 		}
