@@ -7,6 +7,7 @@ package cloudplan
 import (
 	"context"
 	"embed"
+	"github.com/arengo-pa/arengo/internal/auth"
 	"io/fs"
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
@@ -46,6 +47,7 @@ func (m *Module) Migrations() store.Migrations {
 func (m *Module) Init(d *kernel.Deps) error {
 	m.deps = d
 	d.Auth.DeclarePermission(PermManage, "Pianificare la migrazione al cloud")
+	d.Auth.DeclareRole(auth.Role{Name: "ufficio-informatica", Label: "Ufficio informatica (migrazione al cloud)", Permissions: []string{PermManage}})
 	d.Web.AddMessages(messages)
 	m.pages = parsePages(d.Web)
 	m.routes(d.Web)
