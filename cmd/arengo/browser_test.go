@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,14 +12,6 @@ import (
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
 	"github.com/arengo-pa/arengo/internal/store"
 )
-
-func screenshotDir(t *testing.T) string {
-	if d := os.Getenv("ARENGO_SCREENSHOTS"); d != "" {
-		os.MkdirAll(d, 0o755)
-		return d
-	}
-	return t.TempDir()
-}
 
 // A staff member logs in with the form and reaches the admin; a citizen
 // logs in (demo identity) and sees the Area personale.
@@ -35,7 +26,7 @@ func TestBrowserStaffAndCitizenLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shots := screenshotDir(t)
+	shots := kerneltest.ScreenshotDir(t)
 
 	b := kerneltest.Browser(t)
 	err = chromedp.Do(b,
@@ -69,30 +60,17 @@ func TestBrowserStaffAndCitizenLogin(t *testing.T) {
 	if err != nil || !strings.Contains(name, "Mario Rossi") || !strings.Contains(name, "RSSMRA80A01H501U") {
 		t.Fatalf("Area personale shows %q (%v)", name, err)
 	}
-	assertAccessible(t, c, "Area personale")
+	kerneltest.AssertAccessible(t, c, "Area personale")
 	for _, page := range []string{"/", "/accedi", "/login", "/api/v1/docs", "/privacy"} {
 		if err := chromedp.Do(c, chromedp.Navigate(app.URL+page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 			t.Fatal(err)
 		}
-		assertAccessible(t, c, page)
+		kerneltest.AssertAccessible(t, c, page)
 	}
 	for _, page := range []string{"/admin", "/admin/users", "/admin/roles", "/admin/api-keys", "/admin/audit", "/admin/jobs"} {
 		if err := chromedp.Do(b, chromedp.Navigate(app.URL+page), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 			t.Fatal(err)
 		}
-		assertAccessible(t, b, page)
-	}
-}
-
-// assertAccessible fails the test for every WCAG 2.1 A/AA rule axe-core
-// finds broken on the current page.
-func assertAccessible(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	vs, err := chromedp.Run(ctx, kerneltest.Accessibility())
-	if err != nil {
-		t.Fatalf("%s: %v", page, err)
-	}
-	for _, v := range vs {
-		t.Errorf("%s: %s", page, v)
+		kerneltest.AssertAccessible(t, b, page)
 	}
 }

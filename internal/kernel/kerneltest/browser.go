@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -67,5 +68,43 @@ func Screenshot(path string) chromedp.Action[chromedp.Void] {
 			return chromedp.Void{}, err
 		}
 		return chromedp.Void{}, os.WriteFile(path, buf, 0o644)
+	}
+}
+
+// ScreenshotDir is where browser tests save their screenshots:
+// $ARENGO_SCREENSHOTS when set (to look at them), else a temp dir.
+func ScreenshotDir(t testing.TB) string {
+	if d := os.Getenv("ARENGO_SCREENSHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+// Do runs browser steps with a time limit, failing the test with what was
+// being done.
+func Do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// AssertAccessible fails the test for every WCAG 2.1 A/AA rule axe-core
+// finds broken on the current page.
+func AssertAccessible(t testing.TB, ctx context.Context, page string) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	vs, err := chromedp.Run(tctx, Accessibility())
+	if err != nil {
+		t.Fatalf("%s: accessibility check: %v", page, err)
+	}
+	for _, v := range vs {
+		t.Errorf("%s: accessibility: %s", page, v)
 	}
 }
