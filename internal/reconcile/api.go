@@ -96,11 +96,11 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 	huma.Register(d.API, huma.Operation{OperationID: "reconcile-files", Method: "GET", Path: "/reconcile/files", Tags: []string{"reconcile"},
 		Summary: "Flussi caricati e archiviati", Security: api.Scopes(PermRead)},
 		func(ctx context.Context, in *struct{ api.PageParams }) (*struct{ Body api.Page[fileRow] }, error) {
-			total, err := m.fileCount(ctx)
+			total, err := m.fileCount(ctx, fileFilter{})
 			if err != nil {
 				return nil, err
 			}
-			files, err := m.files(ctx, in.PageSize, in.Offset())
+			files, err := m.files(ctx, fileFilter{}, in.PageSize, in.Offset())
 			if files == nil {
 				files = []fileRow{}
 			}

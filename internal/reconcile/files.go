@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/audit"
@@ -54,8 +55,33 @@ func scanFile(sc interface{ Scan(...any) error }) (fileRow, error) {
 	return f, json.Unmarshal([]byte(problems), &f.Problems)
 }
 
-func (m *Module) files(ctx context.Context, limit, offset int) ([]fileRow, error) {
-	rows, err := m.deps.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM reconcile_file ORDER BY imported_at DESC, id DESC LIMIT %d OFFSET %d", fileColumns, limit, offset))
+// fileFilter narrows the files list: by format and by a piece of the name.
+type fileFilter struct{ Kind, Search string }
+
+func fileFilterFrom(r *http.Request) fileFilter {
+	return fileFilter{Kind: r.URL.Query().Get("formato"), Search: strings.TrimSpace(r.URL.Query().Get("cerca"))}
+}
+
+func (f fileFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.Kind != "" {
+		args = append(args, f.Kind)
+		conds = append(conds, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if f.Search != "" {
+		args = append(args, "%"+strings.ToLower(f.Search)+"%")
+		conds = append(conds, fmt.Sprintf("LOWER(name) LIKE $%d", len(args)))
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func (m *Module) files(ctx context.Context, f fileFilter, limit, offset int) ([]fileRow, error) {
+	where, args := f.where()
+	rows, err := m.deps.DB.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM reconcile_file%s ORDER BY imported_at DESC, id DESC LIMIT %d OFFSET %d", fileColumns, where, limit, offset), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -71,29 +97,31 @@ func (m *Module) files(ctx context.Context, limit, offset int) ([]fileRow, error
 	return out, rows.Err()
 }
 
-func (m *Module) fileCount(ctx context.Context) (int, error) {
+func (m *Module) fileCount(ctx context.Context, f fileFilter) (int, error) {
+	where, args := f.where()
 	var n int
-	err := m.deps.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_file").Scan(&n)
+	err := m.deps.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_file"+where, args...).Scan(&n)
 	return n, err
 }
 
 func (m *Module) fileList(w http.ResponseWriter, r *http.Request) {
 	pager := web.NewPager(r, 50)
+	f := fileFilterFrom(r)
 	var err error
-	if pager.Total, err = m.fileCount(r.Context()); err != nil {
+	if pager.Total, err = m.fileCount(r.Context(), f); err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	files, err := m.files(r.Context(), pager.PageSize, pager.Offset())
+	files, err := m.files(r.Context(), f, pager.PageSize, pager.Offset())
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	m.deps.Web.Render(w, r, m.pages.files, map[string]any{"Files": files, "Pager": pager})
+	m.deps.Web.Render(w, r, m.pages.files, map[string]any{"Files": files, "Pager": pager, "Filter": f, "Kinds": kindLabels})
 }
 
 func (m *Module) filesCSV(w http.ResponseWriter, r *http.Request) {
-	files, err := m.files(r.Context(), 100000, 0)
+	files, err := m.files(r.Context(), fileFilterFrom(r), exportCap, 0)
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return

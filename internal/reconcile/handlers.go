@@ -35,7 +35,7 @@ func (m *Module) dashboard(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	files, err := m.files(ctx, 5, 0)
+	files, err := m.files(ctx, fileFilter{}, 5, 0)
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return

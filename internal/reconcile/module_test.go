@@ -151,6 +151,9 @@ func TestUploadClassifyAndBackOffice(t *testing.T) {
 			t.Errorf("%s: status %d, %q missing", page.path, code, page.want)
 		}
 	}
+	if _, body := get(t, c, app.URL+"/admin/riconciliazione/file.csv?formato=gdc-csv"); !strings.Contains(body, "giornale.csv") || strings.Contains(body, "giornale_opi.xml") {
+		t.Errorf("files filtered by format:\n%s", body)
+	}
 	res, err = c.Get(app.URL + "/admin/riconciliazione/voci.xlsx?anomalie=1")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("xlsx: %v", err)
