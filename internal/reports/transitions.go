@@ -212,24 +212,6 @@ func (s *Service) Support(ctx context.Context, number string, who Reporter) (*Re
 	return r, nil
 }
 
-// Supports lists the numbers of reports a person supports.
-func (s *Service) supported(ctx context.Context, who Reporter) (map[string]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT report_id FROM reports_supporter WHERE supporter = $1`, supporterKey(who))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
-}
-
 // Confirm makes an anonymous report public once its e-mail link is opened.
 func (s *Service) Confirm(ctx context.Context, code string) (*Report, error) {
 	var number string
