@@ -113,7 +113,7 @@ func (m *Module) staffReport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	updates, err := m.svc.Updates(ctx, rep.ID, false)
+	updates, err := m.svc.Updates(ctx, rep, false)
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return

@@ -175,9 +175,6 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 				return fmt.Errorf("insert media: %w", err)
 			}
 		}
-		if err := s.addUpdate(ctx, tx, Update{ReportID: r.ID, Kind: KindCreated, Public: true, StateTo: r.State, Text: "Segnalazione registrata"}); err != nil {
-			return err
-		}
 		if err := s.event(ctx, tx, "created", r, map[string]any{"number": r.Number, "category": c.Code, "state": r.State,
 			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}); err != nil {
 			return err

@@ -96,10 +96,8 @@ func (s *Service) Open311Requests(ctx context.Context, q open311.Query, baseURL 
 			return nil, err
 		}
 		for i := range out {
-			out[i].Notes = notes[ids[i]]
-			if out[i].Notes == nil {
-				out[i].Notes = []open311.Note{}
-			}
+			filing := open311.Note{Datetime: out[i].RequestedDatetime, Description: filedText, Type: KindCreated}
+			out[i].Notes = append([]open311.Note{filing}, notes[ids[i]]...)
 		}
 	}
 	return out, nil

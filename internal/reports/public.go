@@ -118,7 +118,7 @@ func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	updates, err := m.svc.Updates(ctx, rep.ID, true)
+	updates, err := m.svc.Updates(ctx, rep, true)
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return

@@ -188,8 +188,11 @@ func (s *Service) nearby(ctx context.Context, categoryID string, p geo.Point, ra
 	return geo.Nearest(p, radius, limit, cands, func(r *Report) geo.Point { return geo.Point{Lat: r.Lat.Float64, Lon: r.Lon.Float64} }), nil
 }
 
-// Updates lists a report's history, oldest first.
-func (s *Service) Updates(ctx context.Context, reportID string, publicOnly bool) ([]Update, error) {
+// Updates lists a report's history, oldest first. The first entry, the
+// filing itself, is not stored: it is the report's own creation time and
+// state, which spares every new report a row and its index entries.
+func (s *Service) Updates(ctx context.Context, r *Report, publicOnly bool) ([]Update, error) {
+	reportID := r.ID
 	q := `SELECT id, report_id, kind, public, state_from, state_to, text, hidden, author, created_at FROM reports_update WHERE report_id = $1`
 	if publicOnly {
 		q += ` AND public = TRUE AND hidden = FALSE`
@@ -199,7 +202,7 @@ func (s *Service) Updates(ctx context.Context, reportID string, publicOnly bool)
 		return nil, fmt.Errorf("updates: %w", err)
 	}
 	defer rows.Close()
-	var out []Update
+	out := []Update{filed(r)}
 	for rows.Next() {
 		var u Update
 		if err := rows.Scan(&u.ID, &u.ReportID, &u.Kind, &u.Public, &u.StateFrom, &u.StateTo, &u.Text, &u.Hidden, &u.Author, &u.CreatedAt); err != nil {
@@ -243,3 +246,14 @@ func (s *Service) MediaByID(ctx context.Context, id string) (Media, *Report, err
 	r, err := s.Get(ctx, m.ReportID)
 	return m, r, err
 }
+
+// filed is the history entry of the filing.
+func filed(r *Report) Update {
+	state := workflow.Confirmed
+	if r.Reporter.Kind == ByAnonymous {
+		state = workflow.Unconfirmed
+	}
+	return Update{ReportID: r.ID, Kind: KindCreated, Public: true, StateTo: state, Text: filedText, CreatedAt: r.CreatedAt}
+}
+
+const filedText = "Segnalazione registrata"
