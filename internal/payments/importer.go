@@ -403,7 +403,7 @@ func (s *Service) importBatch(ctx context.Context, imp *Import, batch []*mypay.R
 			var w rows
 			ids := make([]string, len(created))
 			for i, p := range created {
-				w.add(p, refs[i], actorOf(ctx), "importazione flusso "+imp.FlowID)
+				w.add(p, refs[i])
 				ids[i] = p.ID
 			}
 			if err := w.flush(ctx, tx, s.d.DB.Engine); err != nil {

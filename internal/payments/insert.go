@@ -85,12 +85,11 @@ var (
 		"is_partial", "instalment", "status"}
 	transferCols = []string{"option_id", "idx", "amount_cents", "creditor_cf", "company_name", "iban",
 		"postal_iban", "remittance", "category"}
-	historyCols = []string{"id", "position_id", "from_status", "to_status", "reason", "actor", "at"}
 )
 
 // rows collects new positions for insertMany.
 type rows struct {
-	positions, options, transfers, history [][]any
+	positions, options, transfers [][]any
 }
 
 // importRef ties an imported position to its row of a MyPay file.
@@ -99,7 +98,10 @@ type importRef struct {
 	Line                                    int
 }
 
-func (r *rows) add(p *Position, ref *importRef, actor, reason string) {
+// add queues a new position. Its creation is not a history row: the position
+// keeps when and how it was made (created_at, source, import file and line) and
+// the audit log keeps who; the history lists the changes that follow.
+func (r *rows) add(p *Position, ref *importRef) {
 	var iud, importID any
 	line, hash, collection, budget := 0, "", "", ""
 	if ref != nil {
@@ -117,7 +119,6 @@ func (r *rows) add(p *Position, ref *importRef, actor, reason string) {
 				t.CompanyName, t.IBAN, t.PostalIBAN, t.Remittance, t.Category})
 		}
 	}
-	r.history = append(r.history, []any{store.NewID(), p.ID, "", p.Status, reason, actor, p.CreatedAt})
 }
 
 func (r *rows) flush(ctx context.Context, tx *store.Tx, engine store.Engine) error {
@@ -129,7 +130,6 @@ func (r *rows) flush(ctx context.Context, tx *store.Tx, engine store.Engine) err
 		{"payments_position", positionCols, r.positions},
 		{"payments_option", optionCols, r.options},
 		{"payments_transfer", transferCols, r.transfers},
-		{"payments_status_history", historyCols, r.history},
 	} {
 		if err := insertMany(ctx, tx, engine, step.table, step.cols, step.rows); err != nil {
 			return err

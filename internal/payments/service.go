@@ -92,7 +92,7 @@ func (s *Service) Create(ctx context.Context, in NewPosition) (*Position, error)
 			return err
 		}
 		var r rows
-		r.add(p, nil, actorOf(ctx), "creazione")
+		r.add(p, nil)
 		if err := r.flush(ctx, tx, s.d.DB.Engine); err != nil {
 			return err
 		}

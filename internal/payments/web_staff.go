@@ -222,7 +222,11 @@ func (m *Module) staffDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	audit.RecordNow(r.Context(), m.d.DB, audit.Entry{Action: "payments.view_position", ObjectType: "position", ObjectID: p.ID, Subject: p.Debtor.FiscalCode})
-	m.d.Web.Render(w, r, m.pages.detail, map[string]any{"P": p, "History": history, "Label": StatusLabel,
+	created := p.Status
+	if len(history) > 0 {
+		created = history[0].From
+	}
+	m.d.Web.Render(w, r, m.pages.detail, map[string]any{"P": p, "History": history, "Label": StatusLabel, "Created": created,
 		"CanPublish": allowed("publish", p.Status), "CanCancel": allowed("cancel", p.Status), "Format": formatNotice})
 }
 
