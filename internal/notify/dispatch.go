@@ -31,7 +31,7 @@ func (m *Module) wakeAt(ctx context.Context, tx *store.Tx, t time.Time) error {
 
 // lease takes up to n due deliveries for this process. The conditional
 // UPDATE is the compare-and-swap that keeps two dispatchers apart.
-func (m *Module) lease(ctx context.Context, n int) ([]Delivery, error) {
+func (m *Module) lease(ctx context.Context, owner string, n int) ([]Delivery, error) {
 	var out []Delivery
 	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
 		now := store.Now()
@@ -52,7 +52,7 @@ func (m *Module) lease(ctx context.Context, n int) ([]Delivery, error) {
 		rows.Close()
 		for _, d := range due {
 			res, err := tx.ExecContext(ctx, `UPDATE notify_deliveries SET lease_until = $1, lease_owner = $2
-				WHERE id = $3 AND next_at <= $4 AND (lease_until IS NULL OR lease_until < $4)`, now.Add(m.cfg.DeliveryLease), m.owner, d.ID, now)
+				WHERE id = $3 AND next_at <= $4 AND (lease_until IS NULL OR lease_until < $4)`, now.Add(m.cfg.DeliveryLease), owner, d.ID, now)
 			if err != nil {
 				return err
 			}
@@ -69,8 +69,11 @@ func (m *Module) lease(ctx context.Context, n int) ([]Delivery, error) {
 // time, then schedules itself for the next one due.
 func (m *Module) runDispatch(ctx context.Context, j *jobs.Job) error {
 	start := time.Now()
+	owner := m.owner + "/" + j.ID // each run holds its own leases, even within one process
+	stop := m.heartbeat(ctx, owner)
+	defer stop()
 	for time.Since(start) < dispatchMaxSlice {
-		batch, err := m.lease(ctx, dispatchBatch)
+		batch, err := m.lease(ctx, owner, dispatchBatch)
 		if err != nil {
 			return err
 		}
@@ -83,6 +86,34 @@ func (m *Module) runDispatch(ctx context.Context, j *jobs.Job) error {
 		}
 	}
 	return m.deps.DB.Transact(ctx, func(tx *store.Tx) error { return m.wakeAt(ctx, tx, store.Now()) })
+}
+
+// heartbeat renews the leases this run holds, so they run out only if the
+// process dies: a slow channel never lets a second dispatcher take a
+// delivery that is still being handed over.
+func (m *Module) heartbeat(ctx context.Context, owner string) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(m.cfg.DeliveryLease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := m.deps.DB.Writer().ExecContext(ctx, `UPDATE notify_deliveries SET lease_until = $1 WHERE lease_owner = $2`,
+					store.Now().Add(m.cfg.DeliveryLease), owner); err != nil && ctx.Err() == nil {
+					m.deps.Log.Warn("notify: lease renewal", "err", err)
+				}
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 func (m *Module) work(ctx context.Context, batch []Delivery) {

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
@@ -27,13 +28,23 @@ func TestLeasesKeepDispatchersApart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := m.lease(ctx, 2)
+	first, err := m.lease(ctx, m.owner, 2)
 	if err != nil || len(first) != 2 {
 		t.Fatalf("first dispatcher leased %d, %v", len(first), err)
 	}
+	// While the first dispatcher works, its leases are renewed past their
+	// original end: a slow hand-over is never taken over.
+	m.cfg.DeliveryLease = 300 * time.Millisecond
+	if _, err := app.Deps.DB.ExecContext(ctx, `UPDATE notify_deliveries SET lease_until = $1 WHERE lease_owner = $2`,
+		store.Now().Add(m.cfg.DeliveryLease), m.owner); err != nil {
+		t.Fatal(err)
+	}
+	stop := m.heartbeat(ctx, m.owner)
+	time.Sleep(time.Second)
+	stop()
 	other := New(Config{})
 	other.deps, other.owner = m.deps, "another-process"
-	second, err := other.lease(ctx, 10)
+	second, err := other.lease(ctx, other.owner, 10)
 	if err != nil || len(second) != 1 || second[0].ID == first[0].ID || second[0].ID == first[1].ID {
 		t.Fatalf("second dispatcher leased %v, %v", second, err)
 	}
@@ -42,7 +53,7 @@ func TestLeasesKeepDispatchersApart(t *testing.T) {
 		store.Now().Add(-1), m.owner); err != nil {
 		t.Fatal(err)
 	}
-	taken, err := other.lease(ctx, 10)
+	taken, err := other.lease(ctx, other.owner, 10)
 	if err != nil || len(taken) != 2 {
 		t.Fatalf("expired leases not taken over: %d, %v", len(taken), err)
 	}
