@@ -230,7 +230,7 @@ func bareInsert(ctx context.Context, db *store.DB, path string, rows int) (resul
 
 // pgSchema makes a fresh schema on the PostgreSQL server and returns its DSN.
 func pgSchema(pg string) (string, func(), error) {
-	schema := "bench_" + strings.ReplaceAll(store.NewID(), "-", "")[12:]
+	schema := "payments_bench_" + strings.ReplaceAll(store.NewID(), "-", "")[12:]
 	admin, err := sql.Open("pgx", pg)
 	if err != nil {
 		return "", nil, err
