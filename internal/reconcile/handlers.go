@@ -25,7 +25,7 @@ func (m *Module) dashboard(w http.ResponseWriter, r *http.Request) {
 		f.To = time.Now().UTC().Truncate(24 * time.Hour)
 		f.From = f.To.AddDate(0, 0, -30)
 	}
-	codes, _, err := m.totals(ctx, f)
+	codes, cells, err := m.totals(ctx, f)
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
@@ -40,7 +40,7 @@ func (m *Module) dashboard(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	m.deps.Web.Render(w, r, m.pages.dashboard, map[string]any{"Filter": f, "Codes": codes, "Pending": pending, "Files": files})
+	m.deps.Web.Render(w, r, m.pages.dashboard, map[string]any{"Filter": f, "Codes": codes, "Days": dayRows(cells), "Pending": pending, "Files": files})
 }
 
 func (m *Module) itemList(w http.ResponseWriter, r *http.Request) {
@@ -155,4 +155,31 @@ func (m *Module) classifyNow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/admin/riconciliazione", http.StatusSeeOther)
+}
+
+// dayRow is one line of the per-day table that also gives the charts' values.
+type dayRow struct {
+	Day                     time.Time
+	Info, Warning, Error    int64
+	InfoCents, WarningCents int64
+	ErrorCents              int64
+}
+
+func dayRows(cells []dayCode) []dayRow {
+	var out []dayRow
+	for _, c := range cells {
+		if len(out) == 0 || !out[len(out)-1].Day.Equal(c.Day) {
+			out = append(out, dayRow{Day: c.Day})
+		}
+		d := &out[len(out)-1]
+		switch match.Severity(c.Severity) {
+		case match.Info:
+			d.Info, d.InfoCents = d.Info+c.Count, d.InfoCents+c.Amount
+		case match.Warning:
+			d.Warning, d.WarningCents = d.Warning+c.Count, d.WarningCents+c.Amount
+		default:
+			d.Error, d.ErrorCents = d.Error+c.Count, d.ErrorCents+c.Amount
+		}
+	}
+	return out
 }
