@@ -164,8 +164,8 @@ func (rn *run) flow(ctx context.Context, tx *store.Tx, iuf string, fresh bool) (
 		return f, nil
 	}
 	f := &match.FlowEvidence{IUF: iuf}
-	err := tx.QueryRowContext(ctx, "SELECT id, total_cents, row_count, regulation_date FROM reconcile_flow WHERE iuf = $1 AND is_current = TRUE",
-		iuf).Scan(&f.VersionID, &f.TotalCents, &f.Count, &f.RegulationDate)
+	err := tx.QueryRowContext(ctx, "SELECT id, total_cents, regulation_date FROM reconcile_flow WHERE iuf = $1 AND is_current = TRUE",
+		iuf).Scan(&f.VersionID, &f.TotalCents, &f.RegulationDate)
 	if err == sql.ErrNoRows {
 		rn.flows[iuf] = nil
 		return nil, nil
@@ -392,7 +392,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 			}
 			st := match.FlowState{IUF: r.IUF}
 			if f != nil {
-				st.TotalCents, st.RegulationDate = f.TotalCents, f.RegulationDate
+				st.TotalCents = f.TotalCents
 				for _, m := range f.Movements {
 					st.TreasuryCents += m.AmountCents
 					st.TreasuryCount++

@@ -37,7 +37,6 @@ type flowVersion struct {
 	regDate  time.Time
 	rows     map[string][]FlowRow // by IUV
 	total    int64
-	count    int64
 }
 
 type movement struct {
@@ -100,7 +99,6 @@ func (b *Book) AddFlow(versionID string, h flows.FlowHeader, rows []flows.FlowRo
 		v.rows[r.IUV] = append(v.rows[r.IUV], FlowRow{ID: versionID + "#" + strconv.FormatInt(r.Index, 10), IUF: h.IUF, TransferIndex: r.TransferIndex,
 			AmountCents: r.AmountCents, IUR: r.IUR, Outcome: r.Outcome, Date: r.Date})
 		v.total += r.AmountCents
-		v.count++
 		b.dirtyIUV[r.IUV] = true
 		add(b.flowsOfIUV, r.IUV, h.IUF)
 	}
@@ -170,7 +168,7 @@ func (b *Book) flowEvidence(iuf string) *FlowEvidence {
 	if v == nil {
 		return nil
 	}
-	f := &FlowEvidence{IUF: iuf, VersionID: v.id, TotalCents: v.total, Count: v.count, RegulationDate: v.regDate}
+	f := &FlowEvidence{IUF: iuf, VersionID: v.id, TotalCents: v.total, RegulationDate: v.regDate}
 	for _, id := range slices.Sorted(maps.Keys(b.byIUF[iuf])) {
 		f.Movements = append(f.Movements, Credit{MovementID: id, AmountCents: b.movements[id].AmountCents})
 	}
@@ -232,7 +230,7 @@ func (b *Book) paymentEvidence(iuv string) PaymentEvidence {
 			e.Rows = append(e.Rows, r)
 			if _, ok := e.Flows[iuf]; !ok {
 				f := b.flowEvidence(iuf)
-				st := FlowState{IUF: iuf, TotalCents: f.TotalCents, RegulationDate: f.RegulationDate}
+				st := FlowState{IUF: iuf, TotalCents: f.TotalCents}
 				for _, m := range f.Movements {
 					st.TreasuryCents += m.AmountCents
 					st.TreasuryCount++

@@ -45,12 +45,11 @@ type FlowRow struct {
 
 // FlowState is what a payment needs to know about the flow that reported it.
 type FlowState struct {
-	IUF            string
-	TotalCents     int64 // sum of the rows of the current version
-	TreasuryCents  int64 // sum of the treasury movements carrying the IUF
-	TreasuryCount  int
-	MovementIDs    []string
-	RegulationDate time.Time
+	IUF           string
+	TotalCents    int64 // sum of the rows of the current version
+	TreasuryCents int64 // sum of the treasury movements carrying the IUF
+	TreasuryCount int
+	MovementIDs   []string
 }
 
 // Collected reports whether the treasury received exactly the flow's total.
@@ -77,7 +76,6 @@ type FlowEvidence struct {
 	IUF            string
 	VersionID      string
 	TotalCents     int64
-	Count          int64
 	Movements      []Credit // treasury movements carrying the IUF
 	RegulationDate time.Time
 }
