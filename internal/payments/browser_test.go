@@ -60,3 +60,42 @@ func TestBrowserCitizenPays(t *testing.T) {
 		t.Errorf("the paid notice is not listed as paid:\n%s", body)
 	}
 }
+
+// Staff find a citizen's positions and open one.
+func TestBrowserStaffSearch(t *testing.T) {
+	ctx := kerneltest.Browser(t)
+	m := payments.New()
+	app := kerneltest.NewWith(t, kerneltest.Options{Env: map[string]string{"ARENGO_PAGOPA_SIM_DIR": t.TempDir()}}, portal.New(), m)
+	kerneltest.Eventually(t, 5*time.Second, "server up", func() bool {
+		resp, err := http.Get(app.URL + "/")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	})
+	if err := m.SeedDemo(context.Background(), app.Deps); err != nil {
+		t.Fatal(err)
+	}
+	tok := app.StaffSession(t, "operatore", payments.PermManage)
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	err := chromedp.Do(tctx, app.SetSession(tok), chromedp.Navigate(app.URL+"/admin/pagamenti"),
+		chromedp.SendKeys(chromedp.CSS("#debitore"), "Bianchi"),
+		chromedp.Click(chromedp.CSS(`form[role=search] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("table caption")),
+		kerneltest.Screenshot("/tmp/payments-staff-list.png"),
+		chromedp.Click(chromedp.CSS("tbody a")),
+		chromedp.WaitVisible(chromedp.CSS("h2")),
+		kerneltest.Screenshot("/tmp/payments-staff-detail.png"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "Laura Bianchi") || !strings.Contains(body, "Storico") {
+		t.Errorf("detail page:\n%s", body)
+	}
+}

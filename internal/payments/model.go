@@ -105,3 +105,27 @@ func StatusLabel(s string) string {
 	}
 	return s
 }
+
+var optionLabels = map[string]string{
+	gpd.OptionUnpaid:            "Da pagare",
+	gpd.OptionPaid:              "Pagato",
+	gpd.OptionPartiallyReported: "Pagato, rendicontato in parte",
+	gpd.OptionReported:          "Pagato e rendicontato",
+}
+
+var syncLabels = map[string]string{
+	"P": "da inviare a GPD", "U": "modifica da inviare a GPD", "D": "annullamento da inviare a GPD",
+	"S": "allineata con GPD", "E": "errore di invio a GPD",
+}
+
+// OptionLabel and SyncLabel are the Italian labels of option and GPD sync states.
+func OptionLabel(s string) string { return labelOr(optionLabels, s) }
+
+func SyncLabel(s string) string { return labelOr(syncLabels, s) }
+
+func labelOr(m map[string]string, s string) string {
+	if l, ok := m[s]; ok {
+		return l
+	}
+	return s
+}

@@ -227,6 +227,7 @@ func (m *Module) staffDetail(w http.ResponseWriter, r *http.Request) {
 		created = history[0].From
 	}
 	m.d.Web.Render(w, r, m.pages.detail, map[string]any{"P": p, "History": history, "Label": StatusLabel, "Created": created,
+		"OptionLabel": OptionLabel, "SyncLabel": SyncLabel,
 		"CanPublish": allowed("publish", p.Status), "CanCancel": allowed("cancel", p.Status), "Format": formatNotice})
 }
 
