@@ -116,14 +116,6 @@ func (s *Sim) Stats() (requests, duplicates int) {
 	return len(s.requests), s.duplicates
 }
 
-// HasProtocol reports whether a request with this protocol number was registered.
-func (s *Sim) HasProtocol(protocol, token string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.byProtocol[protocol+"|"+token]
-	return ok
-}
-
 func (s *Sim) replay(e entry) {
 	if e.Duplicate {
 		s.duplicates++
