@@ -81,7 +81,7 @@ func TestCitizenPaysThroughTheSimulator(t *testing.T) {
 	}
 	resp, _ = c.Get(back)
 	resp.Body.Close()
-	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/area-personale?esito=Pagamento+eseguito") {
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/area-personale?esito=pagamento-eseguito") {
 		t.Errorf("outcome redirect: %q", loc)
 	}
 

@@ -122,11 +122,11 @@ func (m *Module) citizenPay(w http.ResponseWriter, r *http.Request) {
 
 // citizenOutcome is where the checkout sends the citizen back.
 func (m *Module) citizenOutcome(w http.ResponseWriter, r *http.Request) {
-	msg := "Pagamento non completato"
+	outcome := "pagamento-non-completato"
 	if r.URL.Query().Get("esito") == "OK" {
-		msg = "Pagamento eseguito: la ricevuta sarà disponibile tra pochi istanti"
+		outcome = "pagamento-eseguito"
 	}
-	http.Redirect(w, r, "/area-personale?esito="+url.QueryEscape(msg), http.StatusSeeOther)
+	http.Redirect(w, r, "/area-personale?esito="+outcome, http.StatusSeeOther)
 }
 
 func (m *Module) citizenReceipt(w http.ResponseWriter, r *http.Request) {

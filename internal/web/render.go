@@ -62,6 +62,17 @@ func (s *Server) funcs() template.FuncMap {
 			return string(b), err
 		},
 		"add": func(a, b int) int { return a + b },
+		// flash shows the outcome named by ?esito= only when a module
+		// registered a text for it ("flash.<esito>"), so a crafted link
+		// cannot put arbitrary words on the comune's page.
+		"flash": func(lang, key string) string {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if m, ok := s.messages["flash."+key]; ok && key != "" {
+				return m.In(lang)
+			}
+			return ""
+		},
 		// bar is the argument of the progress_bar partial: the job to follow
 		// and, optionally, the page to open when it is done.
 		"bar": func(jobID, doneURL string) ProgressBar { return ProgressBar{JobID: jobID, DoneURL: doneURL} },
