@@ -6,6 +6,7 @@ package datasov
 import (
 	"context"
 	"embed"
+	"github.com/arengo-pa/arengo/internal/auth"
 	"io/fs"
 
 	"github.com/arengo-pa/arengo/internal/jobs"
@@ -64,6 +65,7 @@ func (m *Module) Init(d *kernel.Deps) error {
 		d.Metrics.MustRegister(metrics.delivered, metrics.delay, newLagCollector(d.Events, m.sinks))
 	}
 	d.Auth.DeclarePermission(PermAdmin, "Gestire i dati: flusso delle modifiche, esportazioni")
+	d.Auth.DeclareRole(auth.Role{Name: "responsabile-dati", Label: "Responsabile dei dati", Permissions: []string{PermAdmin}})
 	d.Jobs.Register(jobExport, m.runExportJob, jobs.MaxAttempts(1))
 	d.Web.AddMessages(messages)
 	m.routes(d)

@@ -7,6 +7,7 @@ package reports
 import (
 	"context"
 	"embed"
+	"github.com/arengo-pa/arengo/internal/auth"
 	"io/fs"
 	"time"
 
@@ -63,6 +64,7 @@ func (m *Module) Init(d *kernel.Deps) error {
 	}
 	d.Auth.DeclarePermission(PermManage, "Gestire le segnalazioni")
 	d.Auth.DeclarePermission(PermOpen311, "Inviare e aggiornare segnalazioni via Open311")
+	d.Auth.DeclareRole(auth.Role{Name: "operatore-segnalazioni", Label: "Operatore segnalazioni (URP)", Permissions: []string{PermManage}})
 	if d.Notifier != nil {
 		for _, t := range notificationTemplates {
 			d.Notifier.DefineTemplate(t)
