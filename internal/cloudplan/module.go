@@ -7,8 +7,8 @@ package cloudplan
 import (
 	"context"
 	"embed"
+
 	"github.com/arengo-pa/arengo/internal/auth"
-	"io/fs"
 
 	"github.com/arengo-pa/arengo/internal/cloudplan/kit"
 	"github.com/arengo-pa/arengo/internal/cloudplan/plan"
@@ -39,9 +39,7 @@ func New() *Module { return &Module{} }
 func (m *Module) Name() string { return "cloudplan" }
 
 func (m *Module) Migrations() store.Migrations {
-	sqlite, _ := fs.Sub(migrationsFS, "migrations/sqlite")
-	pg, _ := fs.Sub(migrationsFS, "migrations/postgres")
-	return store.Migrations{Module: "cloudplan", SQLite: sqlite, Postgres: pg}
+	return store.EmbeddedMigrations("cloudplan", migrationsFS)
 }
 
 func (m *Module) Init(d *kernel.Deps) error {

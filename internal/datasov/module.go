@@ -6,8 +6,8 @@ package datasov
 import (
 	"context"
 	"embed"
+
 	"github.com/arengo-pa/arengo/internal/auth"
-	"io/fs"
 
 	"github.com/arengo-pa/arengo/internal/jobs"
 	"github.com/arengo-pa/arengo/internal/kernel"
@@ -43,9 +43,7 @@ func New() *Module { return &Module{} }
 func (m *Module) Name() string { return "datasov" }
 
 func (m *Module) Migrations() store.Migrations {
-	sq, _ := fs.Sub(migrationsFS, "migrations/sqlite")
-	pg, _ := fs.Sub(migrationsFS, "migrations/postgres")
-	return store.Migrations{Module: "datasov", SQLite: sq, Postgres: pg}
+	return store.EmbeddedMigrations("datasov", migrationsFS)
 }
 
 // Init subscribes one durable subscriber per configured sink and registers the page and metrics.

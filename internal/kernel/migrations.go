@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"embed"
-	"io/fs"
 
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -10,13 +9,5 @@ import (
 //go:embed migrations
 var migrationsFS embed.FS
 
-func sub(dir string) fs.FS {
-	f, err := fs.Sub(migrationsFS, dir)
-	if err != nil {
-		panic(err)
-	}
-	return f
-}
-
 // Migrations is the kernel's own schema: outbox, jobs, identity, audit.
-var Migrations = store.Migrations{Module: "kernel", SQLite: sub("migrations/sqlite"), Postgres: sub("migrations/postgres")}
+var Migrations = store.EmbeddedMigrations("kernel", migrationsFS)

@@ -8,7 +8,6 @@ package payments
 import (
 	"context"
 	"embed"
-	"io/fs"
 
 	"github.com/arengo-pa/arengo/internal/auth"
 	"github.com/arengo-pa/arengo/internal/jobs"
@@ -44,9 +43,7 @@ func New() *Module { return &Module{} }
 func (m *Module) Name() string { return "payments" }
 
 func (m *Module) Migrations() store.Migrations {
-	sqlite, _ := fs.Sub(migrationsFS, "migrations/sqlite")
-	pg, _ := fs.Sub(migrationsFS, "migrations/postgres")
-	return store.Migrations{Module: "payments", SQLite: sqlite, Postgres: pg}
+	return store.EmbeddedMigrations("payments", migrationsFS)
 }
 
 // Service is the module's Go API for other modules (nil before Init).

@@ -7,9 +7,10 @@ package reports
 import (
 	"context"
 	"embed"
-	"github.com/arengo-pa/arengo/internal/auth"
 	"io/fs"
 	"time"
+
+	"github.com/arengo-pa/arengo/internal/auth"
 
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/store"
@@ -47,9 +48,7 @@ func New() *Module { return &Module{} }
 func (m *Module) Name() string { return "reports" }
 
 func (m *Module) Migrations() store.Migrations {
-	sqlite, _ := fs.Sub(migrationsFS, "migrations/sqlite")
-	pg, _ := fs.Sub(migrationsFS, "migrations/postgres")
-	return store.Migrations{Module: "reports", SQLite: sqlite, Postgres: pg}
+	return store.EmbeddedMigrations("reports", migrationsFS)
 }
 
 // Service gives other code (the benchmark, other modules) the Go API.

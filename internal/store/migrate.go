@@ -83,3 +83,17 @@ func (db *DB) Status(ctx context.Context, sets []Migrations) ([]MigrationStatus,
 	}
 	return out, nil
 }
+
+// EmbeddedMigrations builds a module's Migrations from an embedded tree that
+// holds migrations/sqlite and migrations/postgres, the layout every module
+// uses. A missing folder is a build mistake, so it panics.
+func EmbeddedMigrations(module string, fsys fs.FS) Migrations {
+	sub := func(dir string) fs.FS {
+		f, err := fs.Sub(fsys, dir)
+		if err != nil {
+			panic(fmt.Sprintf("migrations of %s: %v", module, err))
+		}
+		return f
+	}
+	return Migrations{Module: module, SQLite: sub("migrations/sqlite"), Postgres: sub("migrations/postgres")}
+}
