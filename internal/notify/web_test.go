@@ -115,7 +115,7 @@ func TestAdminPagesAndCSV(t *testing.T) {
 		t.Fatalf("admin list %d", st)
 	}
 	st, body = get(t, c, app.URL+"/admin/notifiche/"+id)
-	if st != 200 || !strings.Contains(body, "preferenze del cittadino") {
+	if st != 200 || !strings.Contains(body, "preferenze del cittadino") || !strings.Contains(body, "consegnato") {
 		t.Fatalf("admin detail %d: the route must be shown", st)
 	}
 	st, body = get(t, c, app.URL+"/admin/notifiche.csv?cf="+mario)
