@@ -75,7 +75,7 @@ func run(ctx context.Context, n int, engines []string, dir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("generated %d payments (%d FdR files) in %s\n", n, len(files.FdR), time.Since(t0).Round(time.Millisecond))
+	fmt.Printf("generated %d payments (%d FdR files) in %s, peak RSS so far %d MiB\n", n, len(files.FdR), time.Since(t0).Round(time.Millisecond), peakRSS()>>10)
 	for _, engine := range engines {
 		dsn := filepath.Join(dir, engine+"-%s.db")
 		if engine == "postgres" {
@@ -104,6 +104,7 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 		return fmt.Errorf("minimal loader: %w", err)
 	}
 	floor := time.Since(t)
+	fmt.Printf("  %s floor done, peak RSS so far %d MiB\n", engine, peakRSS()>>10)
 
 	db, drop, err := freshDB(ctx, dsn, "full")
 	if err != nil {
@@ -150,6 +151,17 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	}
 	full := time.Since(t)
 	stop()
+	// The Go heap is sampled above; the rest of the resident memory is the
+	// database driver's own (SQLite's page caches and sorters live outside it).
+	if data, err := os.ReadFile("/proc/self/status"); err == nil {
+		var parts []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "RssAnon") || strings.HasPrefix(l, "RssFile") {
+				parts = append(parts, strings.Join(strings.Fields(l), " "))
+			}
+		}
+		fmt.Printf("  %s after reconcile: %s\n", engine, strings.Join(parts, ", "))
+	}
 	wrong, err := verify(ctx, db, files.Expected)
 	if err != nil {
 		return err
