@@ -48,9 +48,6 @@ func (m *Module) Name() string { return "reconcile" }
 
 func (m *Module) Migrations() store.Migrations { return ledger.Schema }
 
-// Ledger is the module's Go API (used by the benchmark and the CLI).
-func (m *Module) Ledger() *ledger.Ledger { return m.ledger }
-
 func (m *Module) Init(d *kernel.Deps) error {
 	m.deps = d
 	m.ledger = NewLedger(d)
