@@ -40,6 +40,7 @@ func crashRun(ctx context.Context, dir string, n int) error {
 		return err
 	}
 	ioJournal := filepath.Join(dir, "sims", "appio.jsonl")
+	seen := &lineCounter{path: ioJournal}
 	// Three kills, at a quarter, half and three quarters of the IO messages:
 	// each catches the workers wherever they are, some of them between the
 	// channel's answer and the commit of "sent".
@@ -58,7 +59,7 @@ func crashRun(ctx context.Context, dir string, n int) error {
 				return fmt.Errorf("the child ended before the kill (%v): use a larger -n", err)
 			case <-time.After(2 * time.Millisecond):
 			}
-			if lines(ioJournal) >= killAt {
+			if seen.count() >= killAt {
 				if err := cmd.Process.Kill(); err != nil { // SIGKILL on Linux
 					return err
 				}
@@ -66,7 +67,7 @@ func crashRun(ctx context.Context, dir string, n int) error {
 				break wait
 			}
 		}
-		fmt.Printf("  killed pid %d with SIGKILL when %d IO messages had reached the simulator\n", cmd.Process.Pid, lines(ioJournal))
+		fmt.Printf("  killed pid %d with SIGKILL when %d IO messages had reached the simulator\n", cmd.Process.Pid, seen.count())
 	}
 	t0 := time.Now()
 	cmd, err := startChild(dir, n)
@@ -159,10 +160,27 @@ func report(name string, t tally, n int, keyOf func(int) string) bool {
 	return missing == 0 && twice == 0 && len(t.accepted) == n
 }
 
-func lines(path string) int {
-	b, err := os.ReadFile(path)
+// lineCounter counts the lines of a growing file, reading only what was
+// appended since the last call (the journal reaches tens of megabytes).
+type lineCounter struct {
+	path string
+	off  int64
+	n    int
+}
+
+func (c *lineCounter) count() int {
+	f, err := os.Open(c.path)
 	if err != nil {
-		return 0
+		return c.n
 	}
-	return bytes.Count(b, []byte{'\n'})
+	defer f.Close()
+	buf := make([]byte, 1<<16)
+	for {
+		k, err := f.ReadAt(buf, c.off)
+		c.n += bytes.Count(buf[:k], []byte{'\n'})
+		c.off += int64(k)
+		if err != nil || k == 0 {
+			return c.n
+		}
+	}
 }
