@@ -83,11 +83,11 @@ func ScreenshotDir(t testing.TB) string {
 	return t.TempDir()
 }
 
-// Do runs browser steps with a time limit, failing the test with what was
+// Do runs browser steps with a time limit (generous: CI machines are small and run two packages at once), failing the test with what was
 // being done.
 func Do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	if err := chromedp.Do(tctx, steps...); err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -98,7 +98,7 @@ func Do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action
 // finds broken on the current page.
 func AssertAccessible(t testing.TB, ctx context.Context, page string) {
 	t.Helper()
-	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	vs, err := chromedp.Run(tctx, Accessibility())
 	if err != nil {
