@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
+
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/arengo-pa/arengo/internal/errs"
@@ -237,7 +239,7 @@ type CitizenInfo struct {
 // UpsertCitizen records a citizen at login and returns their id.
 func (s *Service) UpsertCitizen(ctx context.Context, tx *store.Tx, c CitizenInfo) (string, error) {
 	fc := strings.ToUpper(strings.TrimSpace(c.FiscalCode))
-	if !ValidFiscalCode(fc) {
+	if !fiscalcode.Valid(fc) {
 		return "", errs.Field("fiscal_code", "codice fiscale %q non valido", c.FiscalCode)
 	}
 	id := store.NewID()

@@ -5,6 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
+
 	"github.com/arengo-pa/arengo/internal/auth"
 	"github.com/arengo-pa/arengo/internal/errs"
 )
@@ -27,7 +29,7 @@ func citizenFromClaims(c map[string]any) (auth.CitizenInfo, error) {
 	if fc == "" {
 		return auth.CitizenInfo{}, errs.E(errs.EFORBIDDEN, "missing fiscal code")
 	}
-	if !auth.ValidFiscalCode(fc) {
+	if !fiscalcode.Valid(fc) {
 		return auth.CitizenInfo{}, errs.E(errs.EFORBIDDEN, "invalid fiscal code")
 	}
 	name := cleanText(claimString(c, "name"))

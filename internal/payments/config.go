@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
+
 	"github.com/arengo-pa/arengo/internal/config"
-	"github.com/arengo-pa/arengo/internal/payments/ident"
 	"github.com/arengo-pa/arengo/internal/payments/iuv"
 )
 
@@ -57,7 +58,7 @@ func loadSettings(c *config.Config) (Settings, error) {
 		return s, fmt.Errorf("setting ARENGO_PAGOPA_SEGREGATION: %v", err)
 	}
 	s.Segregation = seg
-	if err := ident.PartitaIVA(s.CreditorCF); err != nil {
+	if err := fiscalcode.Company(s.CreditorCF); err != nil {
 		return s, fmt.Errorf("setting ARENGO_PAGOPA_FISCAL_CODE: %v", err)
 	}
 	switch env("ARENGO_PAGOPA_SIM", "") {

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
+
 	"github.com/arengo-pa/arengo/internal/auth"
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/events"
@@ -136,11 +138,11 @@ func (s *Service) build(in NewPosition, dt DebtType) (*Position, error) {
 	d.Name = strings.TrimSpace(d.Name)
 	switch d.Type {
 	case "F":
-		if err := ident.FiscalCode(d.FiscalCode); err != nil {
+		if err := fiscalcode.Validate(d.FiscalCode); err != nil {
 			return nil, errs.Field("codice_fiscale", "%v", err)
 		}
 	case "G":
-		if ident.PartitaIVA(d.FiscalCode) != nil && ident.FiscalCode(d.FiscalCode) != nil {
+		if fiscalcode.Company(d.FiscalCode) != nil && fiscalcode.Validate(d.FiscalCode) != nil {
 			return nil, errs.Field("codice_fiscale", "partita IVA o codice fiscale %q non valido", d.FiscalCode)
 		}
 	default:
@@ -177,7 +179,7 @@ func (s *Service) build(in NewPosition, dt DebtType) (*Position, error) {
 		o := Option{ID: store.NewID(), AmountCents: in.AmountCents, Description: desc, DueDate: in.DueDate.UTC(), Status: gpd.OptionUnpaid}
 		main := in.AmountCents
 		if b := in.Secondary; b != nil {
-			if err := ident.PartitaIVA(b.FiscalCode); err != nil {
+			if err := fiscalcode.Company(b.FiscalCode); err != nil {
 				return nil, errs.Field("beneficiario_cf", "%v", err)
 			}
 			if err := ident.IBAN(b.IBAN); err != nil {

@@ -1,73 +1,11 @@
-// Package ident checks the identifiers found in payment data: the Italian codice
-// fiscale (with its check character and omocodia substitutions), the partita IVA
-// and IBANs (ISO 13616 mod-97).
+// Package ident checks the bank identifiers found in payment data: IBANs
+// (ISO 13616 mod-97). Fiscal codes are checked by internal/fiscalcode.
 package ident
 
 import (
 	"fmt"
 	"strings"
 )
-
-// FiscalCode checks a natural person's 16-character codice fiscale, or an
-// 11-digit one (provisional codes and legal persons share the partita IVA rule).
-func FiscalCode(cf string) error {
-	cf = strings.ToUpper(cf)
-	switch len(cf) {
-	case 11:
-		return PartitaIVA(cf)
-	case 16:
-	default:
-		return fmt.Errorf("codice fiscale %q: lunghezza %d, attesi 16 caratteri", cf, len(cf))
-	}
-	for i := 0; i < 16; i++ {
-		c := cf[i]
-		if digitSlot[i] {
-			if !isDigit(c) && !strings.ContainsRune(omocodia, rune(c)) {
-				return fmt.Errorf("codice fiscale %q: carattere %q non valido in posizione %d", cf, c, i+1)
-			}
-		} else if c < 'A' || c > 'Z' {
-			return fmt.Errorf("codice fiscale %q: in posizione %d serve una lettera", cf, i+1)
-		}
-	}
-	sum := 0
-	for i := 0; i < 15; i++ {
-		v := value(cf[i])
-		if i%2 == 0 { // 1st, 3rd, … character (1-based odd positions)
-			sum += oddWeights[v]
-		} else {
-			sum += v
-		}
-	}
-	if want := byte('A' + sum%26); cf[15] != want {
-		return fmt.Errorf("codice fiscale %q: carattere di controllo %c errato (atteso %c)", cf, cf[15], want)
-	}
-	return nil
-}
-
-// PartitaIVA checks an 11-digit partita IVA (or numeric codice fiscale).
-func PartitaIVA(p string) error {
-	if len(p) != 11 {
-		return fmt.Errorf("partita IVA %q: servono 11 cifre", p)
-	}
-	sum := 0
-	for i := 0; i < 11; i++ {
-		if !isDigit(p[i]) {
-			return fmt.Errorf("partita IVA %q: servono 11 cifre", p)
-		}
-		d := int(p[i] - '0')
-		if i%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	if sum%10 != 0 {
-		return fmt.Errorf("partita IVA %q: cifra di controllo errata", p)
-	}
-	return nil
-}
 
 // IBAN checks length per country where known (IT, SM: 27) and the mod-97 digits.
 func IBAN(iban string) error {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
+
 	"github.com/arengo-pa/arengo/internal/payments/ident"
 	"github.com/arengo-pa/arengo/internal/payments/iuv"
 )
@@ -67,12 +69,12 @@ func validate(f []string, v Version) (Dovuto, []Problem) {
 	d.DebtorCF = strings.ToUpper(c.text("codiceIdentificativoUnivoco", "COD_FISC", f[3], 35, true))
 	switch d.DebtorType {
 	case "F":
-		if err := ident.FiscalCode(d.DebtorCF); err != nil && d.DebtorCF != "ANONIMO" && d.DebtorCF != "" {
+		if err := fiscalcode.Validate(d.DebtorCF); err != nil && d.DebtorCF != "ANONIMO" && d.DebtorCF != "" {
 			c.fail("COD_FISC", "%v", err)
 		}
 	case "G":
-		if err := ident.PartitaIVA(d.DebtorCF); err != nil && d.DebtorCF != "" {
-			if ident.FiscalCode(d.DebtorCF) != nil { // a legal person may also use a 16-char code
+		if err := fiscalcode.Company(d.DebtorCF); err != nil && d.DebtorCF != "" {
+			if fiscalcode.Validate(d.DebtorCF) != nil { // a legal person may also use a 16-char code
 				c.fail("P_IVA", "%v", err)
 			}
 		}
@@ -267,7 +269,7 @@ func (c *checker) secondary(f []string, total int64) *Secondary {
 	s := &Secondary{}
 	s.FiscalCode = c.text("codiceFiscaleEnteSecondario", "COD_FISC_ENTE_SECONDARIO", f[0], 11, true)
 	if s.FiscalCode != "" {
-		if err := ident.PartitaIVA(s.FiscalCode); err != nil {
+		if err := fiscalcode.Company(s.FiscalCode); err != nil {
 			c.fail("COD_FISC_ENTE_SECONDARIO", "%v", err)
 		}
 	}
