@@ -9,9 +9,9 @@ import (
 
 	"github.com/arengo-pa/arengo/internal/audit"
 	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
 	"github.com/arengo-pa/arengo/internal/jobs"
 	"github.com/arengo-pa/arengo/internal/kernel"
-	"github.com/arengo-pa/arengo/internal/notify/fiscalcode"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
@@ -64,7 +64,7 @@ func parseRecipients(text string) ([]string, error) {
 		if cf == "" {
 			continue
 		}
-		if err := fiscalcode.Validate(cf); err != nil {
+		if err := fiscalcode.Person(cf); err != nil {
 			bad = append(bad, fmt.Sprintf("riga %d: %v", i+1, err))
 			continue
 		}

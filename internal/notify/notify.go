@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/notify/channel"
-	"github.com/arengo-pa/arengo/internal/notify/fiscalcode"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
@@ -44,7 +44,7 @@ func (m *Module) Notify(ctx context.Context, tx *store.Tx, n kernel.Notification
 // prepare validates and renders; it writes nothing.
 func (m *Module) prepare(ctx context.Context, tx *store.Tx, n kernel.Notification) (Message, []string, error) {
 	cf := fiscalcode.Normalize(n.FiscalCode)
-	if err := fiscalcode.Validate(cf); err != nil {
+	if err := fiscalcode.Person(cf); err != nil {
 		return Message{}, nil, fieldError("fiscal_code", "%v", err)
 	}
 	t, ok, err := m.template(ctx, tx, n.Template)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/arengo-pa/arengo/internal/notify/fiscalcode"
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
 )
 
 func TestParseRecipients(t *testing.T) {
@@ -30,7 +30,7 @@ func FuzzParseRecipients(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, cf := range got {
-			if fiscalcode.Validate(cf) != nil || seen[cf] {
+			if fiscalcode.Person(cf) != nil || seen[cf] {
 				t.Fatalf("parseRecipients(%q) gave %q", s, cf)
 			}
 			seen[cf] = true
