@@ -43,8 +43,10 @@ func (q *Queue) Run(ctx context.Context, drain time.Duration) error {
 			running.Add(1)
 			go func() {
 				defer running.Done()
-				defer func() { <-slots }()
 				q.execute(jobCtx, j, k)
+				<-slots
+				// A free worker looks for the next job now, not at the next poll.
+				q.poke()
 			}()
 		}
 	wait:
@@ -79,23 +81,32 @@ func (q *Queue) claim(ctx context.Context) (*Job, *kind, error) {
 		return nil, nil, nil
 	}
 	now := store.Now()
-	rows, err := q.db.QueryContext(ctx, `SELECT id, kind FROM kernel_jobs
-		WHERE (status = 'queued' AND run_at <= $1) OR (status = 'running' AND lease_until < $1)
-		ORDER BY run_at LIMIT 20`, now)
-	if err != nil {
-		return nil, nil, err
-	}
+	// Two queries, each an ordered range of the (status, run_at) index, so a
+	// claim costs the same however long the backlog is: due queued jobs, and
+	// running jobs whose process died (their lease ran out).
 	type cand struct{ id, kind string }
 	var cands []cand
-	for rows.Next() {
-		var c cand
-		if err := rows.Scan(&c.id, &c.kind); err != nil {
-			rows.Close()
+	for _, query := range []string{
+		`SELECT id, kind FROM kernel_jobs WHERE status = 'running' AND lease_until < $1 LIMIT 20`,
+		`SELECT id, kind FROM kernel_jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY status, run_at LIMIT 20`,
+	} {
+		rows, err := q.db.QueryContext(ctx, query, now)
+		if err != nil {
 			return nil, nil, err
 		}
-		cands = append(cands, c)
+		for rows.Next() {
+			var c cand
+			if err := rows.Scan(&c.id, &c.kind); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			cands = append(cands, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
 	}
-	rows.Close()
 	for _, c := range cands {
 		q.mu.Lock()
 		k := q.kinds[c.kind]
