@@ -13,7 +13,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/config"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/notify"
-	"github.com/arengo-pa/arengo/internal/notify/fiscalcode"
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
