@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/config"
+	"github.com/arengo-pa/arengo/internal/fiscalcode"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/notify"
-	"github.com/arengo-pa/arengo/internal/fiscalcode"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
