@@ -320,3 +320,21 @@ func (s *Service) ActiveStaffByLogin(ctx context.Context, username, email string
 	}
 	return ids[0], nil
 }
+
+// RoleNames lists the stored roles by name.
+func (s *Service) RoleNames(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM kernel_roles ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

@@ -2,7 +2,6 @@ package datasov_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,32 +22,15 @@ func TestBrowserDataPage(t *testing.T) {
 	}}, datasov.New())
 	appendEvents(t, app.Deps.DB, 5, 2)
 	ctx := kerneltest.Browser(t)
-	shots := os.Getenv("DATASOV_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(tctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
+	shots := kerneltest.ScreenshotDir(t)
 	kerneltest.Eventually(t, 20*time.Second, "the NATS sink's failure recorded", func() bool {
 		var lastErr string
 		app.Deps.DB.QueryRowContext(context.Background(), `SELECT COALESCE(last_error, '') FROM kernel_subscriptions WHERE name = 'datasov.feed-nats'`).Scan(&lastErr)
 		return lastErr != ""
 	})
-	run("data page", app.SetSession(app.StaffSession(t, "admin-dati", datasov.PermAdmin)), chromedp.Navigate(app.URL+"/admin/dati"),
+	kerneltest.Do(t, ctx, "data page", app.SetSession(app.StaffSession(t, "admin-dati", datasov.PermAdmin)), chromedp.Navigate(app.URL+"/admin/dati"),
 		chromedp.WaitVisible(chromedp.CSS("#h-tables")), kerneltest.Screenshot(filepath.Join(shots, "1-dati.png")))
-	vs, err := chromedp.Run(ctx, kerneltest.Accessibility())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vs {
-		t.Errorf("accessibility: %+v", v)
-	}
+	kerneltest.AssertAccessible(t, ctx, "data page")
 	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +40,7 @@ func TestBrowserDataPage(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	run("export", chromedp.Click(chromedp.CSS(`form[action="/admin/dati/esporta"] button`)), chromedp.WaitVisible(chromedp.CSS("progress")))
+	kerneltest.Do(t, ctx, "export", chromedp.Click(chromedp.CSS(`form[action="/admin/dati/esporta"] button`)), chromedp.WaitVisible(chromedp.CSS("progress")))
 	kerneltest.Eventually(t, 30*time.Second, "export listed", func() bool {
 		tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
@@ -66,5 +48,5 @@ func TestBrowserDataPage(t *testing.T) {
 		text, _ := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("main")))
 		return strings.Contains(text, "completata")
 	})
-	run("after export", kerneltest.Screenshot(filepath.Join(shots, "2-esportazione.png")))
+	kerneltest.Do(t, ctx, "after export", kerneltest.Screenshot(filepath.Join(shots, "2-esportazione.png")))
 }

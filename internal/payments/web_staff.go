@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/money"
+
 	"github.com/arengo-pa/arengo/internal/audit"
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/payments/gpd"
@@ -78,7 +80,7 @@ func (m *Module) staffListCSV(w http.ResponseWriter, r *http.Request) {
 				paid = p.PaidAt.Format(time.RFC3339)
 			}
 			cw.Write([]string{p.IUPD, p.DebtType, p.Debtor.Type, p.Debtor.FiscalCode, p.Debtor.Name, p.Description,
-				p.Status, mypay.FormatAmount(p.TotalCents), mypay.FormatAmount(p.PaidCents), p.CreatedAt.Format(time.RFC3339), paid})
+				p.Status, money.FormatCents(p.TotalCents), money.FormatCents(p.PaidCents), p.CreatedAt.Format(time.RFC3339), paid})
 		}
 		if len(list) < page {
 			break
@@ -114,7 +116,7 @@ func (m *Module) staffTotalsCSV(w http.ResponseWriter, r *http.Request) {
 	cw.Comma = ';'
 	cw.Write([]string{"tipo_dovuto", "posizioni", "da_incassare", "incassato"})
 	for _, t := range totals {
-		cw.Write([]string{t.DebtType, strconv.Itoa(t.Positions), mypay.FormatAmount(t.DueCents), mypay.FormatAmount(t.CollectedCents)})
+		cw.Write([]string{t.DebtType, strconv.Itoa(t.Positions), money.FormatCents(t.DueCents), money.FormatCents(t.CollectedCents)})
 	}
 	cw.Flush()
 }

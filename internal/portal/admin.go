@@ -47,23 +47,6 @@ func (m *Module) listUsers(r *http.Request) ([]auth.User, error) {
 	return out, rows.Err()
 }
 
-func (m *Module) roleNames(r *http.Request) ([]string, error) {
-	rows, err := m.d.DB.QueryContext(r.Context(), `SELECT name FROM kernel_roles ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
 func (m *Module) users(w http.ResponseWriter, r *http.Request) {
 	m.renderUsers(w, r, http.StatusOK, "")
 }
@@ -74,7 +57,7 @@ func (m *Module) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		m.d.Web.Error(w, r, err)
 		return
 	}
-	roles, err := m.roleNames(r)
+	roles, err := m.d.Auth.RoleNames(r.Context())
 	if err != nil {
 		m.d.Web.Error(w, r, err)
 		return

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"strings"
 
 	"github.com/arengo-pa/arengo/internal/auth"
 	"github.com/arengo-pa/arengo/internal/kernel"
@@ -29,20 +30,17 @@ const DemoAPIKey = "ak_demo01_EsempioChiaveDimostrativaNonUsareInProduzione"
 // DemoStaff lists the demo staff accounts: one per declared role, the
 // username being the role's name.
 func DemoStaff(ctx context.Context, d *kernel.Deps) ([]string, error) {
-	rows, err := d.DB.QueryContext(ctx, `SELECT name FROM kernel_roles WHERE name NOT LIKE 'test-%' ORDER BY name`)
+	roles, err := d.Auth.RoleNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
+	for _, r := range roles {
+		if !strings.HasPrefix(r, "test-") { // roles that kerneltest makes
+			out = append(out, r)
 		}
-		out = append(out, n)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SeedDemo creates one staff account per role, the demo citizens and the

@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/arengo-pa/arengo/internal/reconcile/flows"
+	"github.com/arengo-pa/arengo/internal/money"
+
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 )
 
@@ -112,8 +113,8 @@ func (m *Module) accountingCSV(w http.ResponseWriter, r *http.Request) {
 	cw := csvResponse(w, "contabilita.csv")
 	cw.Write([]string{"giorno", "capitolo", "accertamento", "tipo_dovuto", "pagamenti_riscossi", "importo_riscosso", "pagamenti_in_attesa", "importo_in_attesa"})
 	for _, t := range totals {
-		cw.Write([]string{t.Day.Format(time.DateOnly), t.Chapter, t.Accertamento, t.DebtType, strconv.FormatInt(t.Collected, 10), flows.FormatCents(t.CollectedCents),
-			strconv.FormatInt(t.Waiting, 10), flows.FormatCents(t.WaitingCents)})
+		cw.Write([]string{t.Day.Format(time.DateOnly), t.Chapter, t.Accertamento, t.DebtType, strconv.FormatInt(t.Collected, 10), money.FormatCents(t.CollectedCents),
+			strconv.FormatInt(t.Waiting, 10), money.FormatCents(t.WaitingCents)})
 	}
 	cw.Flush()
 }
@@ -127,7 +128,7 @@ func (m *Module) sospesiCSV(w http.ResponseWriter, r *http.Request) {
 	cw := csvResponse(w, "sospesi.csv")
 	cw.Write([]string{"data", "movimento", "sospeso", "importo", "causale", "ordinante", "classificazione"})
 	for _, mv := range list {
-		cw.Write([]string{mv.Date.Format(time.DateOnly), mv.ID, mv.Sospeso, flows.FormatCents(mv.AmountCents), mv.Causale, mv.Payer, mv.Code})
+		cw.Write([]string{mv.Date.Format(time.DateOnly), mv.ID, mv.Sospeso, money.FormatCents(mv.AmountCents), mv.Causale, mv.Payer, mv.Code})
 	}
 	cw.Flush()
 }

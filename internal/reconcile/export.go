@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/arengo-pa/arengo/internal/money"
 
-	"github.com/arengo-pa/arengo/internal/reconcile/flows"
+	"github.com/xuri/excelize/v2"
 )
 
 // exportCap bounds an export, as MyPivot does (export.max-records).
@@ -24,9 +24,9 @@ func itemRecord(it itemRow) []string {
 	}
 	cmp, exp, found := "", "", ""
 	if it.Why.Compared != "" {
-		cmp, exp, found = it.Why.Compared, flows.FormatCents(it.Why.Expected), flows.FormatCents(it.Why.Found)
+		cmp, exp, found = it.Why.Compared, money.FormatCents(it.Why.Expected), money.FormatCents(it.Why.Found)
 	}
-	return []string{it.Day.Format(time.DateOnly), it.Kind, it.Key, it.Code, it.Label, it.Severity, flows.FormatCents(it.AmountCents), it.IUV, it.IUF,
+	return []string{it.Day.Format(time.DateOnly), it.Kind, it.Key, it.Code, it.Label, it.Severity, money.FormatCents(it.AmountCents), it.IUV, it.IUF,
 		it.DebtType, it.Why.Text, it.Why.Receipt, strings.Join(it.Why.FlowRows, " "), strings.Join(it.Why.Movements, " "), cmp, exp, found, hidden, it.Note}
 }
 

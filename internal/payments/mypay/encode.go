@@ -1,6 +1,10 @@
 package mypay
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/arengo-pa/arengo/internal/money"
+)
 
 // Header returns the header line of an import file, with the column names PU
 // expects (the reader itself ignores them).
@@ -33,10 +37,10 @@ func EncodeRow(d Dovuto, v Version) string {
 	}
 	fee := ""
 	if d.FeeCents != 0 {
-		fee = FormatAmount(d.FeeCents)
+		fee = money.FormatCents(d.FeeCents)
 	}
 	for _, s := range []string{d.IUD, d.IUV, d.DebtorType, d.DebtorCF, d.DebtorName, d.Address, d.CivicNumber,
-		d.PostalCode, d.City, d.Province, d.Country, d.Email, due, FormatAmount(d.AmountCents), fee, d.DebtType,
+		d.PostalCode, d.City, d.Province, d.Country, d.Email, due, money.FormatCents(d.AmountCents), fee, d.DebtType,
 		d.PaymentKinds, d.Remittance, d.Collection} {
 		r.add(s)
 	}
@@ -54,7 +58,7 @@ func EncodeRow(d Dovuto, v Version) string {
 		}
 		amount := ""
 		if s.AmountCents != 0 {
-			amount = FormatAmount(s.AmountCents)
+			amount = money.FormatCents(s.AmountCents)
 		}
 		for _, c := range []string{s.FiscalCode, s.Name, s.IBAN, s.Address, s.CivicNumber, s.PostalCode, s.City,
 			s.Province, s.Country, s.Collection, s.Remittance, amount} {

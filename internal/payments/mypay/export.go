@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // ExportHeader is the header of the export of paid dovuti, after MyPay's "export
@@ -80,10 +82,10 @@ func (e *ExportWriter) Write(p Paid) error {
 	row.add(p.DebtorCF)
 	row.add(p.DebtorName)
 	row.add("0") // codiceEsitoPagamento: 0 = paid
-	row.add(FormatAmount(p.PaidCents))
+	row.add(money.FormatCents(p.PaidCents))
 	row.add(p.IUV)
 	row.add("n/a") // codiceContestoPagamento: no RPT context under GPD
-	row.add(FormatAmount(p.PaidCents))
+	row.add(money.FormatCents(p.PaidCents))
 	row.add("ESEGUITO")
 	row.add(p.PaymentDate.UTC().Format("2006-01-02"))
 	row.add(p.IUR)

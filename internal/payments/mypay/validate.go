@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/money"
+
 	"github.com/arengo-pa/arengo/internal/fiscalcode"
 
 	"github.com/arengo-pa/arengo/internal/payments/ident"
@@ -259,7 +261,7 @@ func (c *checker) budget(v string, total int64) string {
 		}
 	}
 	if found && sum != total {
-		c.fail("BILANCIO", "la somma degli importi del bilancio (%s) non corrisponde all'importo dovuto (%s)", FormatAmount(sum), FormatAmount(total))
+		c.fail("BILANCIO", "la somma degli importi del bilancio (%s) non corrisponde all'importo dovuto (%s)", money.FormatCents(sum), money.FormatCents(total))
 	}
 	return v
 }
@@ -288,7 +290,7 @@ func (c *checker) secondary(f []string, total int64) *Secondary {
 	s.Remittance = c.text("causaleVersamentoEnteSecondario", "CAUSALE_ENTE_SECONDARIO", f[10], 1024, false)
 	s.AmountCents = c.amount("importoVersamentoEnteSecondario", "IMPORTO_VERS_ENTE_SECONDARIO", f[11], true)
 	if s.AmountCents >= total && total > 0 {
-		c.fail("IMPORTO_VERS_ENTE_SECONDARIO", "l'importo dell'ente secondario (%s) deve essere minore dell'importo dovuto (%s): la somma dei trasferimenti non corrisponde", FormatAmount(s.AmountCents), FormatAmount(total))
+		c.fail("IMPORTO_VERS_ENTE_SECONDARIO", "l'importo dell'ente secondario (%s) deve essere minore dell'importo dovuto (%s): la somma dei trasferimenti non corrisponde", money.FormatCents(s.AmountCents), money.FormatCents(total))
 	}
 	return s
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // ReadFdRJSON streams an FdR 3 flow saved as one JSON document: the flow
@@ -147,7 +149,7 @@ func ReadFdRJSON(r io.Reader, row func(FlowRow) error) (FlowSummary, error) {
 		case "totPayments":
 			h.DeclaredCount, err2 = num.Int64()
 		case "sumPayments":
-			h.DeclaredTotal, err2 = ParseCents(string(num), false)
+			h.DeclaredTotal, err2 = money.ParseCents(string(num), false)
 		}
 		if err2 != nil {
 			return s, bad(key, err2.Error())
@@ -193,7 +195,7 @@ func p2row(index *int64, iuv, iur string, idTransfer *int64, pay json.RawMessage
 	if strings.ContainsAny(string(pay), "eE") {
 		return fr, &fieldErr{"pay", "importo in notazione esponenziale non ammesso"}
 	}
-	if fr.AmountCents, err = ParseCents(string(pay), false); err != nil || fr.AmountCents <= 0 {
+	if fr.AmountCents, err = money.ParseCents(string(pay), false); err != nil || fr.AmountCents <= 0 {
 		return fr, &fieldErr{"pay", "importo non valido: " + strconv.Quote(string(pay))}
 	}
 	switch status {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 const fdrRoot = "FlussoRiversamento"
@@ -39,7 +41,7 @@ func ReadFdRXML(r io.Reader, row func(FlowRow) error) (FlowSummary, error) {
 			case "indiceDatiSingoloPagamento":
 				cur.TransferIndex, err = transferIndex(text)
 			case "singoloImportoPagato":
-				cur.AmountCents, err = ParseCents(text, true)
+				cur.AmountCents, err = money.ParseCents(text, true)
 				if err == nil && cur.AmountCents <= 0 {
 					err = errString("importo deve essere maggiore di zero")
 				}
@@ -80,7 +82,7 @@ func ReadFdRXML(r io.Reader, row func(FlowRow) error) (FlowSummary, error) {
 				err = errString("numero non valido: " + text)
 			}
 		case "importoTotalePagamenti":
-			h.DeclaredTotal, err = ParseCents(text, true)
+			h.DeclaredTotal, err = money.ParseCents(text, true)
 		}
 		if err != nil {
 			return bad(field, err.Error(), line)

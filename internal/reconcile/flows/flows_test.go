@@ -212,21 +212,6 @@ func TestMyPayAndNotifications(t *testing.T) {
 	}
 }
 
-func TestParseCents(t *testing.T) {
-	for _, tc := range []struct {
-		in     string
-		strict bool
-		want   int64
-		ok     bool
-	}{{"12.50", true, 1250, true}, {"12.5", true, 0, false}, {"12.5", false, 1250, true}, {"12", false, 1200, true}, {"-1.01", false, -101, true},
-		{"-1.01", true, 0, false}, {"1.001", false, 0, false}, {".5", false, 0, false}, {"0012.00", true, 1200, true}, {"99999999999999999.00", false, 0, false}} {
-		got, err := ParseCents(tc.in, tc.strict)
-		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("ParseCents(%q,%v) = %d,%v", tc.in, tc.strict, got, err)
-		}
-	}
-}
-
 func TestDetect(t *testing.T) {
 	var b bytes.Buffer
 	WriteFdRXML(&b, sampleHeader(), emit(sampleRows()))

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // gdcColumns is MyPivot's giornale di cassa CSV layout (flow type C).
@@ -80,7 +82,7 @@ func gdcRow(rec []string) (Movement, string, error) {
 		return m, gdcColumns[2], err
 	}
 	m.Payer, m.Causale = rec[3], rec[4]
-	if m.AmountCents, err = ParseCents(rec[5], false); err != nil || m.AmountCents == 0 {
+	if m.AmountCents, err = money.ParseCents(rec[5], false); err != nil || m.AmountCents == 0 {
 		return m, gdcColumns[5], errString("importo non valido: " + strconv.Quote(rec[5]))
 	}
 	if m.AmountCents < 0 {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // ReadMyPayExport streams MyPay's "export pagati" CSV (`;`, header line), the
@@ -67,7 +69,7 @@ func ReadMyPayExport(r io.Reader, rec func(Receipt) error) (read, skipped int64,
 				return read, skipped, fail(f.name, err.Error())
 			}
 		}
-		amount, err := ParseCents(get("singoloImportoPagato"), false)
+		amount, err := money.ParseCents(get("singoloImportoPagato"), false)
 		if err != nil || amount <= 0 {
 			return read, skipped, fail("singoloImportoPagato", "importo non valido: "+strconv.Quote(get("singoloImportoPagato")))
 		}

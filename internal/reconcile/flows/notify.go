@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // notifyColumns is the positional layout of the ente's payment notifications
@@ -58,7 +60,7 @@ func ReadNotifications(r io.Reader, n func(Notification) error) (int64, error) {
 		if _, err := text35(v.IUV); err != nil {
 			return read, fail(notifyIUV, err.Error())
 		}
-		if v.AmountCents, err = ParseCents(strings.TrimSpace(rec[notifyAmount]), false); err != nil || v.AmountCents <= 0 {
+		if v.AmountCents, err = money.ParseCents(strings.TrimSpace(rec[notifyAmount]), false); err != nil || v.AmountCents <= 0 {
 			return read, fail(notifyAmount, "importo non valido: "+strconv.Quote(rec[notifyAmount]))
 		}
 		if v.Date, err = parseDate(rec[notifyDate]); err != nil {

@@ -4,6 +4,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // JournalSummary is what a treasury reader learns by the end of a journal.
@@ -62,7 +64,7 @@ func ReadOPI(r io.Reader, mov func(Movement) error) (JournalSummary, error) {
 					err = errString("operazione " + strconv.Quote(text) + " sconosciuta")
 				}
 			case "importo":
-				m.AmountCents, err = ParseCents(text, false)
+				m.AmountCents, err = money.ParseCents(text, false)
 			case "numero_bolletta_quietanza":
 				m.Bill = text
 			case "data_movimento":
@@ -99,7 +101,7 @@ func ReadOPI(r io.Reader, mov func(Movement) error) (JournalSummary, error) {
 		case "informazioni_conto_evidenza/conto_evidenza":
 			conto = text
 		case "informazioni_conto_evidenza/totale_entrate_conto_evidenza":
-			contoDeclared, err = ParseCents(text, false)
+			contoDeclared, err = money.ParseCents(text, false)
 			declared = true
 		}
 		if err != nil {
@@ -112,7 +114,7 @@ func ReadOPI(r io.Reader, mov func(Movement) error) (JournalSummary, error) {
 		case "flusso_giornale_di_cassa/informazioni_conto_evidenza":
 			if declared && contoDeclared != contoIncome {
 				s.Problems = append(s.Problems, Problem{Code: "TOTALE_ENTRATE",
-					Msg: "conto " + conto + ": totale entrate dichiarato " + FormatCents(contoDeclared) + ", somma dei movimenti di entrata " + FormatCents(contoIncome)})
+					Msg: "conto " + conto + ": totale entrate dichiarato " + money.FormatCents(contoDeclared) + ", somma dei movimenti di entrata " + money.FormatCents(contoIncome)})
 			}
 			contoIncome, contoDeclared, declared = 0, 0, false
 			return nil

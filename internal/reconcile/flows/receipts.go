@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // ReceiptEvent is the payload of the payments module's
@@ -69,7 +71,7 @@ func (e ReceiptEvent) Receipt() (Receipt, *fieldErr) {
 			Remittance: t.Remittance, Category: t.Category, Stamp: t.IBAN == ""})
 	}
 	if sum != e.AmountCents {
-		return r, &fieldErr{"transfers", "la somma dei versamenti " + FormatCents(sum) + " differisce dall'importo " + FormatCents(e.AmountCents)}
+		return r, &fieldErr{"transfers", "la somma dei versamenti " + money.FormatCents(sum) + " differisce dall'importo " + money.FormatCents(e.AmountCents)}
 	}
 	return r, nil
 }

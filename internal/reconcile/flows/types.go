@@ -1,6 +1,10 @@
 package flows
 
-import "time"
+import (
+	"time"
+
+	"github.com/arengo-pa/arengo/internal/money"
+)
 
 // FlowHeader is the heading of a reporting flow (FdR), XML or FdR 3.
 type FlowHeader struct {
@@ -45,7 +49,7 @@ func (s *FlowSummary) checkTotals() {
 	}
 	if s.Header.DeclaredTotal != s.Total {
 		s.Problems = append(s.Problems, Problem{Code: "TOTALE_IMPORTI",
-			Msg: "importo totale dichiarato " + FormatCents(s.Header.DeclaredTotal) + ", somma delle righe " + FormatCents(s.Total)})
+			Msg: "importo totale dichiarato " + money.FormatCents(s.Header.DeclaredTotal) + ", somma delle righe " + money.FormatCents(s.Total)})
 	}
 }
 

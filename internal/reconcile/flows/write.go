@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/arengo-pa/arengo/internal/money"
 )
 
 // The writers below produce the same formats the readers accept. The generator
@@ -39,7 +41,7 @@ func WriteFdRXML(w io.Writer, h FlowHeader, rows func(yield func(FlowRow) error)
   <numeroTotalePagamenti>%d</numeroTotalePagamenti>
   <importoTotalePagamenti>%s</importoTotalePagamenti>
 `, esc(h.IUF), h.FlowTime.In(rome).Format("2006-01-02T15:04:05"), esc(h.Regulation), h.RegulationDate.Format(time.DateOnly),
-		esc(h.PSPID), esc(h.PSPName), esc(h.ECFiscalCode), h.DeclaredCount, FormatCents(h.DeclaredTotal))
+		esc(h.PSPID), esc(h.PSPName), esc(h.ECFiscalCode), h.DeclaredCount, money.FormatCents(h.DeclaredTotal))
 	err := rows(func(r FlowRow) error {
 		_, err := fmt.Fprintf(bw, `  <datiSingoliPagamenti>
     <identificativoUnivocoVersamento>%s</identificativoUnivocoVersamento>
@@ -49,7 +51,7 @@ func WriteFdRXML(w io.Writer, h FlowHeader, rows func(yield func(FlowRow) error)
     <codiceEsitoSingoloPagamento>%s</codiceEsitoSingoloPagamento>
     <dataEsitoSingoloPagamento>%s</dataEsitoSingoloPagamento>
   </datiSingoliPagamenti>
-`, esc(r.IUV), esc(r.IUR), r.TransferIndex, FormatCents(r.AmountCents), r.Outcome, r.Date.Format(time.DateOnly))
+`, esc(r.IUV), esc(r.IUR), r.TransferIndex, money.FormatCents(r.AmountCents), r.Outcome, r.Date.Format(time.DateOnly))
 		return err
 	})
 	if err != nil {
@@ -70,7 +72,7 @@ func WriteFdRJSON(w io.Writer, h FlowHeader, rows func(yield func(FlowRow) error
 		`"receiver":{"id":%s,"organizationId":%s,"organizationName":"Comune"},"totPayments":%d,"sumPayments":%s,"payments":[`,
 		h.Revision, q(h.IUF), q(h.FlowTime.UTC().Format(time.RFC3339)), q(h.Regulation), q(h.RegulationDate.Format(time.DateOnly)),
 		q(h.PSPID), q(h.PSPID), q(h.PSPName), q(h.PSPID), q(h.PSPID+"_01"), q(h.ECFiscalCode), q(h.ECFiscalCode),
-		h.DeclaredCount, FormatCents(h.DeclaredTotal))
+		h.DeclaredCount, money.FormatCents(h.DeclaredTotal))
 	n := 0
 	err := rows(func(r FlowRow) error {
 		if n > 0 {
@@ -78,7 +80,7 @@ func WriteFdRJSON(w io.Writer, h FlowHeader, rows func(yield func(FlowRow) error
 		}
 		n++
 		_, err := fmt.Fprintf(bw, "\n"+`{"index":%d,"iuv":%s,"iur":%s,"idTransfer":%d,"pay":%s,"payStatus":%s,"payDate":%s}`,
-			r.Index, q(r.IUV), q(r.IUR), r.TransferIndex, FormatCents(r.AmountCents), q(payStatus[r.Outcome]), q(r.Date.UTC().Format(time.RFC3339)))
+			r.Index, q(r.IUV), q(r.IUR), r.TransferIndex, money.FormatCents(r.AmountCents), q(payStatus[r.Outcome]), q(r.Date.UTC().Format(time.RFC3339)))
 		return err
 	})
 	if err != nil {
@@ -123,12 +125,12 @@ func (o *OPIWriter) Write(m Movement) error {
 	var payer strings.Builder
 	xml.EscapeText(&payer, []byte(m.Payer))
 	_, err := fmt.Fprintf(o.bw, `<movimento_conto_evidenza><identificativo_flusso>GDC</identificativo_flusso><numero_movimento>%d</numero_movimento><tipo_movimento>ENTRATA</tipo_movimento><tipo_documento>SOSPESO ENTRATA</tipo_documento><tipo_operazione>%s</tipo_operazione><numero_documento>%s</numero_documento><progressivo_documento>0</progressivo_documento><importo>%s</importo><numero_bolletta_quietanza>%s</numero_bolletta_quietanza><data_movimento>%s</data_movimento><data_movimento_siope>%s</data_movimento_siope><data_valuta_ente>%s</data_valuta_ente><tipo_esecuzione>SEPA CREDIT TRANSFER</tipo_esecuzione><assoggettamento_bollo>ESENTE BOLLO</assoggettamento_bollo><cliente><anagrafica_cliente>%s</anagrafica_cliente></cliente><causale>%s</causale></movimento_conto_evidenza>
-`, o.n, m.Op, m.Sospeso, FormatCents(m.AmountCents), m.Bill, m.Date.Format(time.DateOnly), m.Date.Format(time.DateOnly), m.ValueDate.Format(time.DateOnly), payer.String(), b.String())
+`, o.n, m.Op, m.Sospeso, money.FormatCents(m.AmountCents), m.Bill, m.Date.Format(time.DateOnly), m.Date.Format(time.DateOnly), m.ValueDate.Format(time.DateOnly), payer.String(), b.String())
 	return err
 }
 
 // Close writes the declared income total and ends the document.
 func (o *OPIWriter) Close() error {
-	fmt.Fprintf(o.bw, "<totale_entrate_conto_evidenza>%s</totale_entrate_conto_evidenza>\n</informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n", FormatCents(o.income))
+	fmt.Fprintf(o.bw, "<totale_entrate_conto_evidenza>%s</totale_entrate_conto_evidenza>\n</informazioni_conto_evidenza>\n</flusso_giornale_di_cassa>\n", money.FormatCents(o.income))
 	return o.bw.Flush()
 }

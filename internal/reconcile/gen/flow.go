@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/money"
+
 	"github.com/arengo-pa/arengo/internal/reconcile/flows"
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 )
@@ -138,7 +140,7 @@ func (g *generator) writeMovement(amount int64, causale, op string) string {
 		return strconv.Itoa(day.Year()) + "/0001/" + m.Sospeso
 	}
 	bill := "C" + g.cfg.Segregation + n
-	a := flows.FormatCents(amount)
+	a := money.FormatCents(amount)
 	if op == "STORNATO" {
 		a = "-" + a
 	}
@@ -152,7 +154,7 @@ func (g *generator) treasuryAnomalies() error {
 	day := g.cfg.Day.Format("2006-01-02")
 	for i := range k {
 		g.movement(int64(5000+i), fmt.Sprintf("/PUR/LGPE-RIVERSAMENTO/URI/%sZZZZITZZXXX-%s%08d", day, g.cfg.Segregation, i), match.TESNoIUFOrIUV)
-		g.movement(int64(1200+i), fmt.Sprintf("/RFB/%s/%s", iuv(g.cfg.Segregation, 80_000_000+int64(i)), flows.FormatCents(int64(1200+i))), match.TESNoIUFOrIUV)
+		g.movement(int64(1200+i), fmt.Sprintf("/RFB/%s/%s", iuv(g.cfg.Segregation, 80_000_000+int64(i)), money.FormatCents(int64(1200+i))), match.TESNoIUFOrIUV)
 		g.movement(int64(300+i), "79 GIROCONTO TRA BANCHE "+strconv.Itoa(i), match.TESNoMatch)
 		g.movement(int64(900+i), "/PUR/LGPE-RIVERSAMENTO/URI/2", match.TESNoMatch)
 		// A credit booked and then reversed leaves nothing to classify.

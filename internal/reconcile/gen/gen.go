@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/money"
+
 	"github.com/arengo-pa/arengo/internal/reconcile/flows"
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 )
@@ -233,7 +235,7 @@ func (g *generator) payment(n int64, s scenario) error {
 			PaymentDate: paid, PSPID: p.id, PSPName: p.name, DebtType: debtType, IUPD: g.cfg.EC + "-" + iuv, Transfers: transfers})
 	}
 	notify := func(a int64) {
-		fmt.Fprintf(g.notes, "IUD%d;%s;F;RSSMRA80A01H501U;Mario Rossi;;;;;;IT;;%s;PO;%s;;Mensa scolastica;9/0101100IM/;%s;\n", n, iuv, paid.Format(time.DateOnly), flows.FormatCents(a), debtType)
+		fmt.Fprintf(g.notes, "IUD%d;%s;F;RSSMRA80A01H501U;Mario Rossi;;;;;;IT;;%s;PO;%s;;Mensa scolastica;9/0101100IM/;%s;\n", n, iuv, paid.Format(time.DateOnly), money.FormatCents(a), debtType)
 	}
 	var err error
 	switch s {
@@ -254,7 +256,7 @@ func (g *generator) payment(n int64, s scenario) error {
 	case sDirectCredit:
 		err = receipt()
 		g.expect(match.KindPayment, key, match.RTTES)
-		g.movement(amount, fmt.Sprintf("/RFB/%s/%s/TXT/%s", iuv, flows.FormatCents(amount), debtType), match.RTTES)
+		g.movement(amount, fmt.Sprintf("/RFB/%s/%s/TXT/%s", iuv, money.FormatCents(amount), debtType), match.RTTES)
 	case sNotReported:
 		err = receipt()
 		g.expect(match.KindPayment, key, match.RTNoIUF)
@@ -293,7 +295,7 @@ func (g *generator) payment(n int64, s scenario) error {
 		g.report(bCollected, row, key, match.RTIUFTES)
 	case sMyPay:
 		p := g.psps[int(n)%len(g.psps)]
-		fmt.Fprintf(g.mypay, ";%d;IUD%d;%s;%s;0;%s;%s;%s;%s;%s;%s\n", n, n, iuv, g.cfg.EC, flows.FormatCents(amount), paid.Format(time.DateOnly), iur, debtType, p.id, p.name)
+		fmt.Fprintf(g.mypay, ";%d;IUD%d;%s;%s;0;%s;%s;%s;%s;%s;%s\n", n, n, iuv, g.cfg.EC, money.FormatCents(amount), paid.Format(time.DateOnly), iur, debtType, p.id, p.name)
 		g.report(bCollected, row, key, match.RTIUFTES)
 	}
 	if err != nil {

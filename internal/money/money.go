@@ -1,4 +1,7 @@
-package flows
+// Package money reads and writes euro amounts as int64 cents, exactly (never
+// through floating point), in the dot-decimal form pagoPA's formats, MyPay and
+// the treasury journals use. The Italian display form is web.Euro.
+package money
 
 import (
 	"fmt"
@@ -22,7 +25,7 @@ func ParseCents(s string, strict bool) (int64, error) {
 	}
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if intPart == "" || !allDigits(intPart) || (hasDot && !allDigits(frac)) {
-		return 0, fmt.Errorf("importo %q non valido", s)
+		return 0, fmt.Errorf("importo %q non valido: serve un numero con il punto come separatore decimale (es. 125.50)", s)
 	}
 	switch {
 	case strict && (!hasDot || len(frac) != 2):
