@@ -52,7 +52,13 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, contentType strin
 	if err := validKey(key); err != nil {
 		return Info{}, err
 	}
-	info, err := s.client.PutObject(ctx, s.bucket, key, r, -1, minio.PutObjectOptions{ContentType: contentType})
+	// A known size lets minio-go send one PUT; an unknown one (-1) makes it
+	// buffer 16 MB parts of a multipart upload even for a small photo.
+	size := int64(-1)
+	if l, ok := r.(interface{ Len() int }); ok {
+		size = int64(l.Len())
+	}
+	info, err := s.client.PutObject(ctx, s.bucket, key, r, size, minio.PutObjectOptions{ContentType: contentType})
 	if err != nil {
 		return Info{}, err
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/datasov/natstest"
+
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -35,7 +37,7 @@ func TestFeedSurvivesSIGKILLWhilePublishing(t *testing.T) {
 		t.Skip("inside the child")
 	}
 	const n, aggs = 3000, 30
-	natsURL := startNATS(t)
+	natsURL := natstest.Start(t)
 	dir := t.TempDir()
 	dbPath, feedDir := filepath.Join(dir, "arengo.db"), filepath.Join(dir, "feed")
 	app := kerneltest.NewWith(t, kerneltest.Options{DB: dbPath, NoRun: true}, datasov.New())

@@ -17,10 +17,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
+	"github.com/arengo-pa/arengo/internal/datasov/natstest"
 
+	"github.com/arengo-pa/arengo/internal/blob/s3fake"
 	"github.com/arengo-pa/arengo/internal/datasov"
-	"github.com/arengo-pa/arengo/internal/datasov/s3fake"
 	"github.com/arengo-pa/arengo/internal/datasov/sink"
 	"github.com/arengo-pa/arengo/internal/datasov/snapshot"
 	"github.com/arengo-pa/arengo/internal/events"
@@ -30,21 +30,6 @@ import (
 	"github.com/arengo-pa/arengo/internal/reports"
 	"github.com/arengo-pa/arengo/internal/store"
 )
-
-func startNATS(t *testing.T) string {
-	t.Helper()
-	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS did not start")
-	}
-	t.Cleanup(srv.Shutdown)
-	return srv.ClientURL()
-}
 
 // appendEvents commits n events over aggs aggregates, one transaction each, with a fiscal code
 // in the payload.
@@ -79,7 +64,7 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 }
 
 func TestFeedReachesSinksPseudonymisedWithLagInMetricsAndPage(t *testing.T) {
-	natsURL := startNATS(t)
+	natsURL := natstest.Start(t)
 	feedDir := t.TempDir()
 	app := kerneltest.NewWith(t, kerneltest.Options{Env: map[string]string{
 		"ARENGO_FEED_NATS": natsURL, "ARENGO_FEED_DIR": feedDir,

@@ -27,10 +27,6 @@ var rome = func() *time.Location {
 	return l
 }()
 
-type layoutSet struct{ base *template.Template }
-
-func newLayoutSet() *layoutSet { return &layoutSet{} }
-
 // ProgressBar follows a background job on a page.
 type ProgressBar struct{ JobID, DoneURL string }
 
@@ -174,7 +170,7 @@ func (s *Server) ErrorStatus(w http.ResponseWriter, r *http.Request, status int,
 		json.NewEncoder(w).Encode(map[string]any{"title": http.StatusText(status), "status": status, "detail": msg})
 		return
 	}
-	page := s.errorPage()
+	page := s.errPage
 	v := s.view(r, map[string]any{"Status": status, "Message": msg})
 	var buf bytes.Buffer
 	if err := page.t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -184,18 +180,4 @@ func (s *Server) ErrorStatus(w http.ResponseWriter, r *http.Request, status int,
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-func (s *Server) errorPage() *Page {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.layout.base == nil {
-		s.layout.base = template.Must(template.New("").Funcs(s.funcs()).ParseFS(templatesFS, "templates/*.html", "templates/pages/error.html"))
-	}
-	return &Page{t: s.layout.base}
-}
-
-// KernelPage parses one of the kernel's own pages (templates/pages/NAME.html).
-func (s *Server) KernelPage(name string) *Page {
-	return s.Templates(templatesFS, "templates/pages/"+name+".html")
 }

@@ -96,7 +96,7 @@ type Server struct {
 	panels   []Panel
 	nav      []NavItem
 	assets   *assets
-	layout   *layoutSet
+	errPage  *Page
 }
 
 // Site is what the layout shows of the comune.
@@ -115,8 +115,8 @@ type Site struct {
 func NewServer(log *slog.Logger, principals Principals, site Site) *Server {
 	s := &Server{mux: http.NewServeMux(), log: log, principals: principals, Site: site, messages: map[string]Msg{}}
 	s.assets = newAssets()
-	s.layout = newLayoutSet()
 	s.AddMessages(kernelMessages)
+	s.errPage = s.Templates(templatesFS, "templates/pages/error.html")
 	s.mux.Handle("GET /static/", s.assets)
 	s.HandleFunc("GET /lingua", Public, s.setLang)
 	return s

@@ -7,26 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
+	"github.com/arengo-pa/arengo/internal/datasov/natstest"
+
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
-
-// startNATS runs an in-process NATS server with JetStream on a random port.
-func startNATS(t *testing.T) string {
-	t.Helper()
-	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Start()
-	if !srv.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS did not start")
-	}
-	t.Cleanup(srv.Shutdown)
-	return srv.ClientURL()
-}
 
 func testNATSSink(t *testing.T, url, stream string) {
 	ctx := context.Background()
@@ -67,7 +52,7 @@ func testNATSSink(t *testing.T, url, stream string) {
 }
 
 func TestNATSSinkPublishesEachEventOnce(t *testing.T) {
-	testNATSSink(t, startNATS(t), "ARENGO")
+	testNATSSink(t, natstest.Start(t), "ARENGO")
 }
 
 // TestNATSSinkRealServer runs against the NATS server CI machines run on 127.0.0.1:4222

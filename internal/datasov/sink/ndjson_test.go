@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/arengo-pa/arengo/internal/datasov/s3fake"
+	"github.com/arengo-pa/arengo/internal/blob/s3fake"
 )
 
 func TestNDJSONRotatesBySizeAndHourAndListsChecksums(t *testing.T) {
