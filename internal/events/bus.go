@@ -93,6 +93,10 @@ func (b *Bus) Run(ctx context.Context) error {
 				if ctx.Err() != nil {
 					break
 				}
+				if errors.Is(err, errLeaseLost) {
+					b.log.Info("subscriber taken over by another process", "subscriber", s.name)
+					continue
+				}
 				failures[s.name]++
 				wait := min(time.Duration(1<<min(failures[s.name], 8))*100*time.Millisecond, time.Minute)
 				backoff[s.name] = time.Now().Add(wait)
@@ -111,13 +115,17 @@ func (b *Bus) Run(ctx context.Context) error {
 	}
 }
 
-// deliver runs one subscriber until it has caught up, under its lease.
+// deliver runs one subscriber until it has caught up, under its lease. A
+// batch that takes long checkpoints its position and renews the lease on the
+// way, so a slow handler neither loses its lease to another process (which
+// would then deliver the same events again) nor repeats much after a crash.
 func (b *Bus) deliver(ctx context.Context, s *subscriber) error {
 	for {
 		pos, ok, err := b.lease(ctx, s.name)
 		if err != nil || !ok {
 			return err
 		}
+		leased := time.Now()
 		batch, err := b.read(ctx, pos)
 		if err != nil {
 			return err
@@ -135,6 +143,12 @@ func (b *Bus) deliver(ctx context.Context, s *subscriber) error {
 				}
 			}
 			done = e.Seq
+			if time.Since(leased) > b.LeaseFor/3 {
+				if err := b.advance(ctx, s.name, done, nil); err != nil {
+					return err
+				}
+				leased = time.Now()
+			}
 		}
 		if err := b.advance(ctx, s.name, done, herr); err != nil {
 			return err
@@ -194,16 +208,30 @@ func (b *Bus) read(ctx context.Context, after int64) ([]Event, error) {
 	return out, rows.Err()
 }
 
+// errLeaseLost means another process took the subscriber over: this one
+// stops delivering and leaves the position to the new holder.
+var errLeaseLost = errors.New("subscriber lease lost to another process")
+
+// advance stores the position and renews the lease, which must still be ours.
 func (b *Bus) advance(ctx context.Context, name string, pos int64, herr error) error {
 	var lastErr sql.NullString
 	if herr != nil {
 		lastErr = sql.NullString{String: herr.Error(), Valid: true}
 	}
+	now := store.Now()
 	return b.db.Transact(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			UPDATE kernel_subscriptions SET position = $1, last_error = $2, updated_at = $3
-			WHERE name = $4 AND lease_owner = $5`, pos, lastErr, store.Now(), name, b.owner)
-		return err
+		res, err := tx.ExecContext(ctx, `
+			UPDATE kernel_subscriptions SET position = $1, last_error = $2, updated_at = $3, lease_until = $4
+			WHERE name = $5 AND lease_owner = $6`, pos, lastErr, now, now.Add(b.LeaseFor), name, b.owner)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return errLeaseLost
+		}
+		return nil
 	})
 }
 

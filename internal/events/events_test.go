@@ -132,3 +132,34 @@ func TestAppendRejectsBadType(t *testing.T) {
 		t.Fatal("an event type without module prefix was accepted")
 	}
 }
+
+// A handler slower than the lease keeps its lease: the batch checkpoints on
+// the way, so the other process never takes over mid-batch and delivers the
+// same events again.
+func TestSlowBatchKeepsItsLease(t *testing.T) {
+	s := &seen{n: map[string]int{}}
+	slow := func(ctx context.Context, e events.Event) error {
+		time.Sleep(60 * time.Millisecond)
+		return s.handler(ctx, e)
+	}
+	mod := subModule{init: func(d *kernel.Deps) {
+		d.Events.LeaseFor = 300 * time.Millisecond
+		d.Events.Subscribe("evtest.slow", []string{"evtest."}, slow)
+	}}
+	dsn := kerneltest.FreshDB(t)
+	a := kerneltest.NewWith(t, kerneltest.Options{DB: dsn}, mod)
+	kerneltest.NewWith(t, kerneltest.Options{DB: dsn}, mod)
+	appendN(t, a.Deps.DB, 0, 25) // 1.5 s of handling: five lease periods
+	kerneltest.Eventually(t, 20*time.Second, "25 deliveries", func() bool { return s.count() >= 25 })
+	time.Sleep(700 * time.Millisecond)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, n := range s.n {
+		if n != 1 {
+			t.Errorf("event %s delivered %d times", id, n)
+		}
+	}
+	if len(s.ids) != 25 {
+		t.Fatalf("%d deliveries, want 25", len(s.ids))
+	}
+}
