@@ -86,9 +86,13 @@ type NotificationTemplate struct {
 	Required []string
 }
 
-// Notification asks the hub to tell a citizen something.
+// Notification asks the hub to tell a citizen something. The recipient is
+// FiscalCode or, when it is empty, Email: a person known only by an e-mail
+// address (an anonymous reporter) gets the e-mail alone — no preferences,
+// no App IO, no SEND, no Area personale copy.
 type Notification struct {
 	FiscalCode     string
+	Email          string // recipient without a fiscal code; ignored when FiscalCode is set
 	Template       string
 	Data           map[string]any
 	DueDate        *time.Time

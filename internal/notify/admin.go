@@ -64,7 +64,7 @@ func (m *Module) adminList(p *pages) http.HandlerFunc {
 func (m *Module) adminCSV(w http.ResponseWriter, r *http.Request) {
 	f := filterFrom(r)
 	f.PageSize = 1000
-	if err := audit.RecordNow(r.Context(), m.deps.DB, audit.Entry{Action: "notify.export", ObjectType: "message", Subject: f.FiscalCode,
+	if err := audit.RecordNow(r.Context(), m.deps.DB, audit.Entry{Action: "notify.export", ObjectType: "message", Subject: f.subject(),
 		After: map[string]string{"filters": query(r)}}); err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
@@ -72,7 +72,7 @@ func (m *Module) adminCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="notifiche.csv"`)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"id", "creato", "codice_fiscale", "modello", "oggetto", "canale", "stato", "motivo", "id_esterno", "percorso"})
+	cw.Write([]string{"id", "creato", "codice_fiscale", "modello", "oggetto", "canale", "stato", "motivo", "id_esterno", "percorso", "email_pseudonimo"})
 	for page := 1; page <= 100; page++ {
 		f.Page = page
 		rows, _, err := m.Search(r.Context(), f)
@@ -82,7 +82,7 @@ func (m *Module) adminCSV(w http.ResponseWriter, r *http.Request) {
 		for _, row := range rows {
 			for _, d := range row.Deliveries {
 				cw.Write([]string{row.ID, row.CreatedAt.Format(time.RFC3339), row.FiscalCode, row.Template, row.Subject,
-					d.Channel, d.Status, d.Reason, d.ExternalID, strings.Join(row.Route, " | ")})
+					d.Channel, d.Status, d.Reason, d.ExternalID, strings.Join(row.Route, " | "), row.EmailRef})
 			}
 		}
 		cw.Flush()
@@ -103,7 +103,7 @@ func (m *Module) adminMessage(p *pages) http.HandlerFunc {
 		}
 		ds, err := deliveriesOf(ctx, m.deps.DB, msg.ID)
 		if err == nil {
-			err = audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.view_message", ObjectType: "message", ObjectID: msg.ID, Subject: msg.FiscalCode})
+			err = audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.view_message", ObjectType: "message", ObjectID: msg.ID, Subject: msg.Recipient()})
 		}
 		if err != nil {
 			m.deps.Web.Error(w, r, err)

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -30,6 +31,7 @@ type APIMessage struct {
 	ID             string        `json:"id"`
 	IdempotencyKey string        `json:"idempotency_key"`
 	FiscalCode     string        `json:"fiscal_code"`
+	EmailRef       string        `json:"email_ref,omitempty" doc:"Destinatario senza codice fiscale: pseudonimo dell'indirizzo e-mail (mai l'indirizzo)"`
 	Template       string        `json:"template"`
 	Lang           string        `json:"lang"`
 	Subject        string        `json:"subject"`
@@ -45,7 +47,7 @@ type APIMessage struct {
 }
 
 func toAPI(r Row) APIMessage {
-	out := APIMessage{ID: r.ID, IdempotencyKey: r.IdempotencyKey, FiscalCode: r.FiscalCode, Template: r.Template, Lang: r.Lang,
+	out := APIMessage{ID: r.ID, IdempotencyKey: r.IdempotencyKey, FiscalCode: r.FiscalCode, EmailRef: r.EmailRef, Template: r.Template, Lang: r.Lang,
 		Subject: r.Subject, Body: r.Body, DueDate: r.DueDate, Payment: r.Payment, Legal: r.Legal, CampaignID: r.CampaignID,
 		Route: nonNil(r.Route), Read: r.ReadAt != nil, CreatedAt: r.CreatedAt, Deliveries: []APIDelivery{}}
 	for _, d := range r.Deliveries {
@@ -58,6 +60,7 @@ func toAPI(r Row) APIMessage {
 type searchInput struct {
 	api.PageParams
 	FiscalCode string `query:"fiscal_code" doc:"Codice fiscale del destinatario"`
+	Email      string `query:"email" doc:"Indirizzo e-mail di un destinatario senza codice fiscale (confrontato per pseudonimo)"`
 	Template   string `query:"template"`
 	Channel    string `query:"channel" enum:"inbox,io,email,send,"`
 	Status     string `query:"status" enum:"queued,sent,processed,failed," doc:"Stato della consegna sul canale (o su uno qualsiasi)"`
@@ -87,7 +90,8 @@ type PaymentInput struct {
 
 type sendInput struct {
 	Body struct {
-		FiscalCode     string         `json:"fiscal_code"`
+		FiscalCode     string         `json:"fiscal_code,omitempty"`
+		Email          string         `json:"email,omitempty" doc:"Destinatario senza codice fiscale: solo e-mail, ignorato se c'è il codice fiscale"`
 		Template       string         `json:"template"`
 		Data           map[string]any `json:"data,omitempty"`
 		DueDate        *time.Time     `json:"due_date,omitempty"`
@@ -107,13 +111,17 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 	huma.Register(d.API, huma.Operation{OperationID: "notify-messages-search", Method: http.MethodGet, Path: "/notify/messages",
 		Summary: "Cerca i messaggi inviati", Tags: []string{"notify"}, Security: api.Scopes(PermRead)},
 		func(ctx context.Context, in *searchInput) (*searchOutput, error) {
-			f := Filter{FiscalCode: in.FiscalCode, Template: in.Template, Channel: in.Channel, Status: in.Status, CampaignID: in.Campaign,
+			who := in.FiscalCode
+			if who == "" && strings.Contains(in.Email, "@") {
+				who = in.Email
+			}
+			f := Filter{FiscalCode: who, Template: in.Template, Channel: in.Channel, Status: in.Status, CampaignID: in.Campaign,
 				Text: in.Text, Page: in.Page, PageSize: in.PageSize}
 			rows, total, err := m.Search(ctx, f)
 			if err != nil {
 				return nil, err
 			}
-			if err := audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.api_search", ObjectType: "message", Subject: f.FiscalCode}); err != nil {
+			if err := audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.api_search", ObjectType: "message", Subject: f.subject()}); err != nil {
 				return nil, err
 			}
 			out := &searchOutput{Body: api.Page[APIMessage]{Items: []APIMessage{}, Page: in.Page, PageSize: in.PageSize, Total: total}}
@@ -136,7 +144,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			if err := audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.view_message", ObjectType: "message", ObjectID: msg.ID, Subject: msg.FiscalCode}); err != nil {
+			if err := audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.view_message", ObjectType: "message", ObjectID: msg.ID, Subject: msg.Recipient()}); err != nil {
 				return nil, err
 			}
 			return &getOutput{Body: toAPI(Row{Message: msg, Deliveries: ds})}, nil
@@ -146,7 +154,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 		Tags: []string{"notify"}, Security: api.Scopes(PermSend), DefaultStatus: http.StatusCreated},
 		func(ctx context.Context, in *sendInput) (*sendOutput, error) {
 			b := in.Body
-			n := kernel.Notification{FiscalCode: b.FiscalCode, Template: b.Template, Data: b.Data, DueDate: b.DueDate,
+			n := kernel.Notification{FiscalCode: b.FiscalCode, Email: b.Email, Template: b.Template, Data: b.Data, DueDate: b.DueDate,
 				IdempotencyKey: b.IdempotencyKey, Legal: b.Legal}
 			if p := b.Payment; p != nil {
 				n.Payment = &kernel.PaymentData{NoticeNumber: p.NoticeNumber, AmountCents: p.AmountCents, PayeeFiscalCode: p.PayeeFiscalCode, InvalidAfterDueDate: p.InvalidAfterDueDate}

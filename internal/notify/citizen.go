@@ -19,7 +19,7 @@ import (
 
 // inbox lists a citizen's messages, newest first.
 func (m *Module) inbox(ctx context.Context, cf, text string, unreadOnly bool, limit, offset int) ([]Message, int, error) {
-	where := ` WHERE fiscal_code = $1`
+	where := ` WHERE fiscal_code = $1 AND fiscal_code <> ''` // e-mail-only messages belong to no Area personale
 	args := []any{cf}
 	if text != "" {
 		args = append(args, "%"+strings.ToLower(text)+"%")
@@ -95,7 +95,7 @@ func (m *Module) inboxCSV(w http.ResponseWriter, r *http.Request) {
 // ownMessage loads a message only if it belongs to the logged-in citizen.
 func (m *Module) ownMessage(r *http.Request) (Message, error) {
 	msg, err := getMessage(r.Context(), m.deps.DB, r.PathValue("id"))
-	if isNoRows(err) || (err == nil && msg.FiscalCode != auth.FromContext(r.Context()).FiscalCode) {
+	if isNoRows(err) || (err == nil && (msg.FiscalCode == "" || msg.FiscalCode != auth.FromContext(r.Context()).FiscalCode)) {
 		return msg, notFound("messaggio inesistente")
 	}
 	return msg, err
@@ -200,7 +200,7 @@ func (m *Module) panel(p *pages) func(r *http.Request, pr *auth.Principal) (temp
 			return "", err
 		}
 		var unread int
-		if err := m.deps.DB.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM notify_messages WHERE fiscal_code = $1 AND read_at IS NULL`, pr.FiscalCode).Scan(&unread); err != nil {
+		if err := m.deps.DB.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM notify_messages WHERE fiscal_code = $1 AND fiscal_code <> '' AND read_at IS NULL`, pr.FiscalCode).Scan(&unread); err != nil {
 			return "", err
 		}
 		return m.deps.Web.Fragment(p.panel, "panel", r, map[string]any{"Items": items, "Unread": unread})

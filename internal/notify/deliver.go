@@ -27,9 +27,11 @@ func (m *Module) deliverOne(ctx context.Context, d Delivery) error {
 	if err != nil {
 		return err
 	}
-	prefs, err := m.citizenPreferences(ctx, m.deps.DB, msg.FiscalCode)
-	if err != nil {
-		return err
+	prefs := emailOnly(msg.Email)
+	if msg.FiscalCode != "" {
+		if prefs, err = m.citizenPreferences(ctx, m.deps.DB, msg.FiscalCode); err != nil {
+			return err
+		}
 	}
 	cm := toChannelMessage(msg, d, prefs)
 	if d.Channel == channel.SEND {
@@ -60,6 +62,11 @@ func (m *Module) deliverOne(ctx context.Context, d Delivery) error {
 		}
 		if err := m.settle(ctx, tx, d, next); err != nil {
 			return err
+		}
+		if msg.FiscalCode == "" {
+			if err := forgetEmail(ctx, tx, msg.ID); err != nil {
+				return err
+			}
 		}
 		return deliveryEvent(ctx, tx, d)
 	})
@@ -116,6 +123,11 @@ func (m *Module) fail(ctx context.Context, d Delivery, msg Message, prefs Prefer
 			}
 		case d.Channel == channel.IO:
 			note += " → nessun indirizzo e-mail: solo Area personale"
+		case msg.FiscalCode == "":
+			note += " → nessun altro canale per un destinatario senza codice fiscale"
+			if err := forgetEmail(ctx, tx, msg.ID); err != nil {
+				return err
+			}
 		default:
 			note += " → solo Area personale"
 		}

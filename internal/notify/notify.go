@@ -44,7 +44,17 @@ func (m *Module) Notify(ctx context.Context, tx *store.Tx, n kernel.Notification
 // prepare validates and renders; it writes nothing.
 func (m *Module) prepare(ctx context.Context, tx *store.Tx, n kernel.Notification) (Message, []string, error) {
 	cf := fiscalcode.Normalize(n.FiscalCode)
-	if err := fiscalcode.Person(cf); err != nil {
+	var addr string // recipient known only by e-mail
+	if cf == "" && strings.TrimSpace(n.Email) != "" {
+		a, ok := normalizeEmail(n.Email)
+		if !ok {
+			return Message{}, nil, fieldError("email", "l'indirizzo e-mail del destinatario non è valido")
+		}
+		if n.Legal {
+			return Message{}, nil, fieldError("legal", "una notifica legale richiede il codice fiscale del destinatario")
+		}
+		addr = a
+	} else if err := fiscalcode.Person(cf); err != nil {
 		return Message{}, nil, fieldError("fiscal_code", "%v", err)
 	}
 	t, ok, err := m.template(ctx, tx, n.Template)
@@ -54,9 +64,11 @@ func (m *Module) prepare(ctx context.Context, tx *store.Tx, n kernel.Notificatio
 	if !ok {
 		return Message{}, nil, fieldError("template", "il modello di notifica %q non esiste", n.Template)
 	}
-	prefs, err := m.citizenPreferences(ctx, tx, cf)
-	if err != nil {
-		return Message{}, nil, err
+	prefs := emailOnly(addr)
+	if addr == "" {
+		if prefs, err = m.citizenPreferences(ctx, tx, cf); err != nil {
+			return Message{}, nil, err
+		}
 	}
 	// Both languages must fit IO's limits: the citizen may switch language
 	// between now and a retry, and the admin preview shows both.
@@ -101,8 +113,19 @@ func (m *Module) prepare(ctx context.Context, tx *store.Tx, n kernel.Notificatio
 		d := msg.DueDate.UTC()
 		msg.DueDate = &d
 	}
+	if addr != "" {
+		msg.Email, msg.EmailRef = addr, emailRef(addr)
+		msg.Route = []string{"destinatario senza codice fiscale: solo e-mail"}
+		return msg, []string{channel.Email}, nil
+	}
 	msg.Route = plan(prefs, n.Legal)
 	return msg, channelsFor(prefs, n.Legal), nil
+}
+
+// emailOnly are the "preferences" of a recipient known only by address:
+// e-mail, in Italian.
+func emailOnly(addr string) Preferences {
+	return Preferences{Email: addr != "", EmailAddress: addr, Lang: "it"}
 }
 
 // plan says which channels to use and notes why.
@@ -142,9 +165,12 @@ func (m *Module) queue(ctx context.Context, tx *store.Tx, msg Message, chans []s
 	if err := insertMessage(ctx, tx, msg); err != nil {
 		return fmt.Errorf("notify: insert message: %w", err)
 	}
-	// The Area personale copy is delivered by being stored.
-	if _, _, err := insertDelivery(ctx, tx, msg, channel.Inbox, Processed, "", nil); err != nil {
-		return err
+	// The Area personale copy is delivered by being stored; a recipient
+	// without a fiscal code has no Area personale.
+	if msg.FiscalCode != "" {
+		if _, _, err := insertDelivery(ctx, tx, msg, channel.Inbox, Processed, "", nil); err != nil {
+			return err
+		}
 	}
 	for _, ch := range chans {
 		if err := m.startDelivery(ctx, tx, msg, ch, ""); err != nil {

@@ -24,6 +24,8 @@ type Message struct {
 	ID             string
 	IdempotencyKey string
 	FiscalCode     string
+	Email          string // recipient without a fiscal code; emptied once the e-mail is settled
+	EmailRef       string // pseudonym of Email, kept
 	Template       string
 	Data           string
 	Lang           string
@@ -67,7 +69,7 @@ var messageColumns = messageCols("")
 // messageCols lists the columns scanMessage reads, qualified by alias ("m.").
 func messageCols(alias string) string {
 	cols := []string{"id", "idempotency_key", "fiscal_code", "template", "data", "lang", "subject", "body", "due_date", "payment", "legal",
-		"campaign_id", "route", "read_at", "created_at"}
+		"campaign_id", "route", "read_at", "created_at", "email", "email_ref"}
 	for i, c := range cols {
 		cols[i] = alias + c
 		if c == "campaign_id" {
@@ -85,7 +87,7 @@ func scanMessage(s scanner) (Message, error) {
 	var payment sql.NullString
 	var route string
 	err := s.Scan(&m.ID, &m.IdempotencyKey, &m.FiscalCode, &m.Template, &m.Data, &m.Lang, &m.Subject, &m.Body,
-		&due, &payment, &m.Legal, &m.CampaignID, &route, &read, &m.CreatedAt)
+		&due, &payment, &m.Legal, &m.CampaignID, &route, &read, &m.CreatedAt, &m.Email, &m.EmailRef)
 	if err != nil {
 		return m, err
 	}
@@ -124,9 +126,17 @@ func insertMessage(ctx context.Context, tx *store.Tx, m Message) error {
 	}
 	route, _ := json.Marshal(nonNil(m.Route))
 	_, err := tx.ExecContext(ctx, `INSERT INTO notify_messages (id, idempotency_key, fiscal_code, template, data, lang, subject, body,
-		due_date, payment, legal, campaign_id, route, read_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, $14)`,
-		m.ID, m.IdempotencyKey, m.FiscalCode, m.Template, m.Data, m.Lang, m.Subject, m.Body, due, payment, m.Legal, campaign, string(route), m.CreatedAt)
+		due_date, payment, legal, campaign_id, route, read_at, created_at, email, email_ref)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, $14, $15, $16)`,
+		m.ID, m.IdempotencyKey, m.FiscalCode, m.Template, m.Data, m.Lang, m.Subject, m.Body, due, payment, m.Legal, campaign, string(route), m.CreatedAt,
+		m.Email, m.EmailRef)
+	return err
+}
+
+// forgetEmail empties the address of a message once its e-mail is settled:
+// only the pseudonym stays.
+func forgetEmail(ctx context.Context, tx *store.Tx, messageID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE notify_messages SET email = '' WHERE id = $1 AND email <> ''`, messageID)
 	return err
 }
 

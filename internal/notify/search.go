@@ -9,7 +9,7 @@ import (
 
 // Filter selects messages in the admin and the API.
 type Filter struct {
-	FiscalCode string
+	FiscalCode string // or an e-mail address, for recipients without a fiscal code
 	Template   string
 	Channel    string
 	Status     string // delivery status on Channel (or on any channel)
@@ -33,7 +33,10 @@ func (f Filter) where() (string, []any) {
 		args = append(args, v)
 		conds = append(conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
 	}
-	if f.FiscalCode != "" {
+	switch {
+	case strings.Contains(f.FiscalCode, "@"): // an e-mail recipient, found by pseudonym
+		add("m.email_ref = ?", emailRef(f.FiscalCode))
+	case f.FiscalCode != "":
 		add("m.fiscal_code = ?", strings.ToUpper(strings.TrimSpace(f.FiscalCode)))
 	}
 	if f.Template != "" {

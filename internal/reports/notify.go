@@ -2,7 +2,11 @@ package reports
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
+	"github.com/arengo-pa/arengo/internal/errs"
+	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/reports/workflow"
 	"github.com/arengo-pa/arengo/internal/store"
@@ -16,6 +20,7 @@ const (
 	tmplCreated  = "reports.created"
 	tmplChanged  = "reports.state_changed"
 	tmplFollowUp = "reports.fixed_followup"
+	tmplConfirm  = "reports.confirm_anonymous"
 )
 
 var notificationTemplates = []kernel.NotificationTemplate{
@@ -37,6 +42,64 @@ var notificationTemplates = []kernel.NotificationTemplate{
 		Body:     web.Msg{IT: "Il Comune ha segnato come risolta la segnalazione **{{.number}}** «{{.title}}». È stato risolto davvero? Rispondi qui: {{.url}}", EN: "The comune marked report **{{.number}}** \"{{.title}}\" as fixed. Has it really been fixed? Answer here: {{.url}}"},
 		Required: []string{"number", "title", "url"},
 	},
+	{
+		Key:     tmplConfirm,
+		Subject: web.Msg{IT: "Conferma la segnalazione {{.number}}", EN: "Confirm report {{.number}}"},
+		Body: web.Msg{IT: "Hai inviato al Comune la segnalazione **{{.number}}** «{{.title}}» senza accedere con SPID o CIE. Per renderla visibile e farla prendere in carico, conferma che l'indirizzo è tuo aprendo questo collegamento: {{.url}}\n\nSe non sei stato tu, ignora questo messaggio: la segnalazione resterà nascosta.",
+			EN: "You sent report **{{.number}}** \"{{.title}}\" to the comune without logging in with SPID or CIE. To publish it and have it taken in charge, confirm this address is yours by opening this link: {{.url}}\n\nIf it was not you, ignore this message: the report will stay hidden."},
+		Required: []string{"number", "title", "url"},
+	},
+}
+
+// confirmationSubscriber is the durable outbox subscriber that e-mails the
+// confirmation link of anonymous reports.
+const confirmationSubscriber = "reports.confirmation-mailer"
+
+// listen subscribes the module to its own outbox events: the e-mail with
+// the confirmation link of an anonymous report is sent by reacting to
+// reports.confirmation_requested, committed with the report.
+func (m *Module) listen() {
+	if m.deps.Events == nil || m.deps.Notifier == nil {
+		return
+	}
+	m.deps.Events.Subscribe(confirmationSubscriber, []string{"reports.confirmation_requested"}, m.sendConfirmation)
+}
+
+// sendConfirmation asks the hub to e-mail the link to the address the
+// anonymous reporter gave (the hub knows no fiscal code for them). It is
+// idempotent per report; a report already confirmed, or whose code changed,
+// gets nothing; an address the hub refuses is logged and dropped, since
+// retrying cannot make it valid.
+func (m *Module) sendConfirmation(ctx context.Context, e events.Event) error {
+	s := m.svc
+	var p struct {
+		Number string `json:"number"`
+		Email  string `json:"email"`
+		Code   string `json:"code"`
+	}
+	if err := e.Decode(&p); err != nil || p.Code == "" || p.Email == "" {
+		return nil
+	}
+	return s.db.Transact(ctx, func(tx *store.Tx) error {
+		var title, code string
+		err := tx.QueryRowContext(ctx, `SELECT title, confirm_code FROM reports_report WHERE id = $1`, e.AggregateID).Scan(&title, &code)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && code != p.Code) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		_, err = s.notify.Notify(ctx, tx, kernel.Notification{Email: p.Email, Template: tmplConfirm,
+			Data:           map[string]any{"number": p.Number, "title": title, "url": s.baseURL + "/segnalazioni-conferma/" + p.Code},
+			IdempotencyKey: tmplConfirm + ":" + e.AggregateID})
+		if errs.CodeOf(err) == errs.EINVALID {
+			if m.deps.Log != nil {
+				m.deps.Log.Warn("reports: confirmation e-mail refused by the hub", "report", p.Number, "error", errs.MessageOf(err))
+			}
+			return nil
+		}
+		return err
+	})
 }
 
 // notifyReporter tells the reporter, when they are a citizen known by

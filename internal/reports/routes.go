@@ -3,7 +3,10 @@ package reports
 import "github.com/arengo-pa/arengo/internal/web"
 
 // routes lists every URL of the module: find the handler from the URL here.
+// The outbox events it reacts to are subscribed here too (listen).
 func (m *Module) routes(w *web.Server) {
+	m.listen()
+
 	// Open311 GeoReport v2 (format suffix in the last path segment).
 	w.HandleFunc("GET /open311/v2/{file}", web.Public, m.open311Get)
 	w.HandleFunc("POST /open311/v2/{file}", web.Public, m.open311Post)

@@ -45,6 +45,9 @@ type Server struct {
 	DiscardBodies bool
 	// Users, when not empty, makes AUTH PLAIN mandatory with these user → password pairs.
 	Users map[string]string
+	// RejectRecipient, when set, refuses RCPT for the addresses it matches
+	// with 550 (an unknown mailbox). Set it before mail arrives.
+	RejectRecipient func(addr string) bool
 
 	mu         sync.Mutex
 	mails      []Mail

@@ -101,6 +101,10 @@ func (ss *session) serve() {
 				ss.reply(501, "5.1.3 Bad recipient address syntax")
 				continue
 			}
+			if reject := ss.srv.RejectRecipient; reject != nil && reject(to) {
+				ss.reply(550, "5.1.1 Mailbox unavailable")
+				continue
+			}
 			ss.to = append(ss.to, to)
 			ss.reply(250, "2.1.5 Ok")
 		case "DATA":
