@@ -136,7 +136,7 @@ func (m *Module) staffReport(w http.ResponseWriter, r *http.Request) {
 		labels[s.Code] = s.Label
 	}
 	m.deps.Web.Render(w, r, m.pages.staffReport, map[string]any{"R": rep, "Updates": updates, "Media": media, "States": states,
-		"Templates": templates, "Labels": labels, "Category": cat, "Duplicates": candidates, "Overdue": rep.Overdue(m.svc.now())})
+		"Templates": templates, "Labels": labels, "Category": cat, "Answers": answerLabels(cat, rep.Answers), "Duplicates": candidates, "Overdue": rep.Overdue(m.svc.now())})
 }
 
 func (m *Module) staffChange(w http.ResponseWriter, r *http.Request) {

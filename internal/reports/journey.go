@@ -253,7 +253,7 @@ func (m *Module) journeySummary(w http.ResponseWriter, r *http.Request) {
 		m.renderData(w, r, d, http.StatusUnprocessableEntity, err, nil)
 		return
 	}
-	m.deps.Web.Render(w, r, m.pages.summary, map[string]any{"D": d, "N": n, "C": c, "Step": 3,
+	m.deps.Web.Render(w, r, m.pages.summary, map[string]any{"D": d, "N": n, "C": c, "Step": 3, "Answers": answerLabels(c, n.Answers),
 		"Photos": d.count(upload.Photo), "Docs": d.count(upload.Document), "User": auth.FromContext(r.Context())})
 }
 
@@ -324,7 +324,7 @@ func (m *Module) receiptPDF(w http.ResponseWriter, r *http.Request) {
 	pdf, err := receipt.PDF(receipt.Data{Comune: m.deps.Web.Site.Comune, Number: rep.Number, Submitted: rep.CreatedAt,
 		Category: rep.CategoryName, Title: rep.Title, Details: rep.Details, Address: rep.Address, Lat: rep.Lat.Float64, Lon: rep.Lon.Float64,
 		Author: rep.Reporter.Name, FiscalCode: rep.Reporter.FiscalCode, Deadline: rep.DeadlineAt, Photos: photos, Documents: len(media) - photos,
-		StatusURL: m.deps.Config.BaseURL + "/area-personale"})
+		StatusURL: m.deps.Config.BaseURL + "/area-personale", Answers: receiptAnswers(m.reportAnswers(r.Context(), rep))})
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return

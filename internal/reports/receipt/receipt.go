@@ -28,6 +28,15 @@ type Data struct {
 	Photos     int
 	Documents  int
 	StatusURL  string
+	// Answers to the category's extra questions, already in words
+	// (question text, value names).
+	Answers []Answer
+}
+
+// Answer is one extra question and the citizen's reply.
+type Answer struct {
+	Question string
+	Value    string
 }
 
 var rome = func() *time.Location {
@@ -37,6 +46,40 @@ var rome = func() *time.Location {
 	}
 	return loc
 }()
+
+// lines are the label–value rows of the receipt, in order; empty values
+// are left out.
+func lines(d Data) [][2]string {
+	var out [][2]string
+	row := func(label, value string) {
+		if value != "" {
+			out = append(out, [2]string{label, value})
+		}
+	}
+	row("Inviata il", d.Submitted.In(rome).Format("02/01/2006 15:04"))
+	row("Categoria", d.Category)
+	row("Titolo", d.Title)
+	row("Dettagli", d.Details)
+	place := d.Address
+	if d.Lat != 0 || d.Lon != 0 {
+		if place != "" {
+			place += " "
+		}
+		place += fmt.Sprintf("(%.5f, %.5f)", d.Lat, d.Lon)
+	}
+	row("Luogo", place)
+	for _, a := range d.Answers {
+		row(a.Question, a.Value)
+	}
+	row("Allegati", fmt.Sprintf("%d foto, %d documenti", d.Photos, d.Documents))
+	row("Autore", d.Author)
+	row("Codice fiscale", d.FiscalCode)
+	if !d.Deadline.IsZero() {
+		row("Data massima prevista", d.Deadline.In(rome).Format("02/01/2006"))
+	}
+	row("Stato aggiornato", d.StatusURL)
+	return out
+}
 
 // PDF renders the receipt.
 func PDF(d Data) ([]byte, error) {
@@ -55,34 +98,12 @@ func PDF(d Data) ([]byte, error) {
 	pdf.SetFont("Helvetica", "B", 14)
 	pdf.CellFormat(0, 9, tr("Numero segnalazione: "+d.Number), "1", 1, "C", false, 0, "")
 	pdf.Ln(4)
-	row := func(label, value string) {
-		if value == "" {
-			return
-		}
+	for _, l := range lines(d) {
 		pdf.SetFont("Helvetica", "B", 11)
-		pdf.CellFormat(50, 7, tr(label), "", 0, "L", false, 0, "")
+		pdf.CellFormat(50, 7, tr(l[0]), "", 0, "L", false, 0, "")
 		pdf.SetFont("Helvetica", "", 11)
-		pdf.MultiCell(0, 7, tr(value), "", "L", false)
+		pdf.MultiCell(0, 7, tr(l[1]), "", "L", false)
 	}
-	row("Inviata il", d.Submitted.In(rome).Format("02/01/2006 15:04"))
-	row("Categoria", d.Category)
-	row("Titolo", d.Title)
-	row("Dettagli", d.Details)
-	place := d.Address
-	if d.Lat != 0 || d.Lon != 0 {
-		if place != "" {
-			place += " "
-		}
-		place += fmt.Sprintf("(%.5f, %.5f)", d.Lat, d.Lon)
-	}
-	row("Luogo", place)
-	row("Allegati", fmt.Sprintf("%d foto, %d documenti", d.Photos, d.Documents))
-	row("Autore", d.Author)
-	row("Codice fiscale", d.FiscalCode)
-	if !d.Deadline.IsZero() {
-		row("Data massima prevista", d.Deadline.In(rome).Format("02/01/2006"))
-	}
-	row("Stato aggiornato", d.StatusURL)
 	pdf.Ln(6)
 	pdf.SetFont("Helvetica", "I", 9)
 	pdf.MultiCell(0, 5, tr("La segnalazione sarà visibile nell'elenco pubblico, senza dati personali, dopo la presa in carico. "+

@@ -21,3 +21,27 @@ func TestPDFHasNumberAndIsAPDF(t *testing.T) {
 		t.Errorf("suspiciously small PDF: %d bytes", len(b))
 	}
 }
+
+func TestReceiptShowsAnswersInWords(t *testing.T) {
+	d := Data{Number: "SGN-2026-000043", Title: "Buca", Answers: []Answer{{Question: "È pericolosa?", Value: "Sì"}, {Question: "Vuota", Value: ""}}}
+	var got []string
+	for _, l := range lines(d) {
+		got = append(got, l[0]+"="+l[1])
+	}
+	want := "È pericolosa?=Sì"
+	found := false
+	for _, g := range got {
+		if g == want {
+			found = true
+		}
+		if g == "Vuota=" {
+			t.Error("an empty answer is printed")
+		}
+	}
+	if !found {
+		t.Errorf("receipt rows %q lack %q", got, want)
+	}
+	if _, err := PDF(d); err != nil {
+		t.Fatal(err)
+	}
+}
