@@ -104,7 +104,7 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 		return fmt.Errorf("minimal loader: %w", err)
 	}
 	floor := time.Since(t)
-	fmt.Printf("  %s floor done, peak RSS so far %d MiB\n", engine, peakRSS()>>10)
+	fmt.Printf("  %s floor done, peak RSS so far %d MiB, rows written %d\n", engine, peakRSS()>>10, rowsWritten(ctx, floorDB))
 
 	db, drop, err := freshDB(ctx, dsn, "full")
 	if err != nil {
@@ -145,12 +145,14 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 		}
 	}
 	loaded := time.Since(t)
+	loadRows := rowsWritten(ctx, db)
 	st, err := l.Reclassify(ctx, nil)
 	if err != nil {
 		return err
 	}
 	full := time.Since(t)
 	stop()
+	fmt.Printf("  %s rows written: load %d, classify %d\n", engine, loadRows, rowsWritten(ctx, db)-loadRows)
 	// The Go heap is sampled above; the rest of the resident memory is the
 	// database driver's own (SQLite's page caches and sorters live outside it).
 	if data, err := os.ReadFile("/proc/self/status"); err == nil {
@@ -203,6 +205,22 @@ func freshDB(ctx context.Context, dsn, name string) (*store.DB, func(), error) {
 		return nil, nil, err
 	}
 	return db, func() { db.Close(); drop() }, nil
+}
+
+// rowsWritten is how many rows the database inserted, updated or deleted so
+// far: SQLite's total_changes() of the single writer connection, PostgreSQL's
+// tuple counters of the schema's tables (reported with a short delay).
+func rowsWritten(ctx context.Context, db *store.DB) int64 {
+	var n int64
+	if db.Engine == store.SQLite {
+		db.Writer().QueryRowContext(ctx, "SELECT total_changes()").Scan(&n)
+		return n
+	}
+	time.Sleep(time.Second) // statistics are flushed after the transaction ends
+	db.QueryRowContext(ctx, "SELECT pg_stat_clear_snapshot()")
+	db.QueryRowContext(ctx, `SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
+		WHERE schemaname = current_schema()`).Scan(&n)
+	return n
 }
 
 func sampleHeap(peak *atomic.Uint64, engine string) func() {
