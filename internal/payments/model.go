@@ -1,6 +1,7 @@
 package payments
 
 import (
+	"strings"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/payments/gpd"
@@ -25,7 +26,12 @@ type Position struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	PaidAt      *time.Time
-	Options     []Option
+	// ValidityDate, when set, is when a published position becomes payable
+	// (PUBLISHED → VALID); SwitchToExpired makes unpaid options expire after
+	// their due date (GPD's validityDate and switchToExpired).
+	ValidityDate    *time.Time
+	SwitchToExpired bool
+	Options         []Option
 }
 
 // Debtor is the person or company that owes the amount.
@@ -82,8 +88,23 @@ type DebtType struct {
 }
 
 // Payable tells whether an option can be paid now.
-func (p Position) Payable(o Option) bool {
-	return o.Status == gpd.OptionUnpaid && (p.Status == gpd.StatusValid || p.Status == gpd.StatusPartiallyPaid)
+func (p Position) Payable(o Option) bool { return p.PayableAt(o, time.Now()) }
+
+// PayableAt tells whether an option can be paid at a given time. An option past
+// its due date with switchToExpired is not payable even before the lifecycle job
+// has marked it expired.
+func (p Position) PayableAt(o Option, now time.Time) bool {
+	if o.Status != gpd.OptionUnpaid || (p.Status != gpd.StatusValid && p.Status != gpd.StatusPartiallyPaid) {
+		return false
+	}
+	return !p.expiredAt(o, now)
+}
+
+// expiredAt tells whether an unpaid option is past its due date with
+// switchToExpired: GPD's scheduler expires after the due date, so the whole due
+// day stays payable (due dates are dates, stored at midnight UTC).
+func (p Position) expiredAt(o Option, now time.Time) bool {
+	return p.SwitchToExpired && o.Status == gpd.OptionUnpaid && !now.Before(o.DueDate.AddDate(0, 0, 1))
 }
 
 // statusLabels are the Italian names of GPD statuses shown to people.
@@ -98,10 +119,14 @@ var statusLabels = map[string]string{
 	gpd.StatusReported:      "Pagata e rendicontata",
 }
 
-// StatusLabel is the Italian label of a status.
+// StatusLabel is the Italian label of a status (of a position, or of an option
+// in the history rows that record an option's expiry).
 func StatusLabel(s string) string {
 	if l, ok := statusLabels[s]; ok {
 		return l
+	}
+	if l, ok := optionLabels[s]; ok {
+		return "avviso " + strings.ToLower(l)
 	}
 	return s
 }
@@ -111,6 +136,7 @@ var optionLabels = map[string]string{
 	gpd.OptionPaid:              "Pagato",
 	gpd.OptionPartiallyReported: "Pagato, rendicontato in parte",
 	gpd.OptionReported:          "Pagato e rendicontato",
+	gpd.OptionExpired:           "Scaduto",
 }
 
 var syncLabels = map[string]string{

@@ -69,7 +69,11 @@ func (m *Module) Init(d *kernel.Deps) error {
 	d.Jobs.Register(jobGPDSync, m.svc.syncGPD, jobs.MaxAttempts(10))
 	d.Jobs.Register(jobImport, m.svc.importJob, jobs.MaxAttempts(3))
 	d.Jobs.Register(jobReminders, m.svc.remindDue, jobs.MaxAttempts(3))
+	d.Jobs.Register(jobLifecycle, m.svc.lifecycleJob, jobs.MaxAttempts(3))
 	if err := d.Jobs.Schedule("payments-gpd-sync", "* * * * *", jobGPDSync, map[string]string{}); err != nil {
+		return err
+	}
+	if err := d.Jobs.Schedule("payments-lifecycle", LifecycleSchedule, jobLifecycle, map[string]string{}); err != nil {
 		return err
 	}
 	if err := d.Jobs.Schedule("payments-due-reminders", "0 8 * * *", jobReminders, map[string]string{}); err != nil {

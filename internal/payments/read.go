@@ -19,16 +19,21 @@ type querier interface {
 
 const positionSelect = `SELECT id, iupd, debt_type, debtor_type, debtor_cf, debtor_name, street, civic, postal_code,
 	city, province, country, email, description, status, gpd_sync, source, COALESCE(import_iud, ''), total_cents,
-	paid_cents, version, created_at, updated_at, paid_at FROM payments_position`
+	paid_cents, version, created_at, updated_at, paid_at, validity_date, switch_to_expired FROM payments_position`
 
 func scanPosition(sc interface{ Scan(...any) error }) (*Position, error) {
 	p := &Position{}
 	d := &p.Debtor
-	var paid sql.NullTime
+	var paid, validity sql.NullTime
 	if err := sc.Scan(&p.ID, &p.IUPD, &p.DebtType, &d.Type, &d.FiscalCode, &d.Name, &d.Street, &d.Civic,
 		&d.PostalCode, &d.City, &d.Province, &d.Country, &d.Email, &p.Description, &p.Status, &p.GPDSync,
-		&p.Source, &p.ImportIUD, &p.TotalCents, &p.PaidCents, &p.Version, &p.CreatedAt, &p.UpdatedAt, &paid); err != nil {
+		&p.Source, &p.ImportIUD, &p.TotalCents, &p.PaidCents, &p.Version, &p.CreatedAt, &p.UpdatedAt, &paid,
+		&validity, &p.SwitchToExpired); err != nil {
 		return nil, err
+	}
+	if validity.Valid {
+		t := validity.Time.UTC()
+		p.ValidityDate = &t
 	}
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	if paid.Valid {

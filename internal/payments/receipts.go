@@ -51,7 +51,7 @@ func (s *Service) AcceptReceipt(ctx context.Context, req gpd.SendRTRequest) (gpd
 	rt := req.Receipt
 	ev, err := s.checkReceipt(rt)
 	if err != nil {
-		return gpd.SendRTResponse{Outcome: "KO", Fault: &gpd.Fault{FaultCode: "PAA_SINTASSI_XSD", FaultString: err.Error(), ID: s.cfg.CreditorCF}}, err
+		return s.syntaxFault(err), err
 	}
 	payload, _ := json.Marshal(req)
 	err = s.d.DB.Transact(ctx, func(tx *store.Tx) error {
@@ -82,13 +82,22 @@ func (s *Service) AcceptReceipt(ctx context.Context, req gpd.SendRTRequest) (gpd
 			ev.DebtType, ev.IUPD, positionID = p.DebtType, p.IUPD, p.ID
 			o := optionByNotice(p, rt.NoticeNumber)
 			optionID = o.ID
+			payable := o.Status == gpd.OptionUnpaid || o.Status == gpd.OptionExpired
 			switch {
-			case o.Status != gpd.OptionUnpaid:
+			case !payable:
 				anomaly = "avviso già pagato: possibile doppio pagamento"
 			case o.AmountCents != ev.AmountCents:
 				anomaly = "importo pagato diverso dall'importo dell'avviso"
 			}
-			if o.Status == gpd.OptionUnpaid {
+			// Paid anyway (stand-in, or a checkout started before the change): the
+			// money is collected, so the option is paid and the receipt flagged.
+			switch {
+			case o.Status == gpd.OptionExpired || p.Status == gpd.StatusExpired:
+				anomaly = strings.TrimPrefix(anomaly+"; avviso scaduto al momento del pagamento", "; ")
+			case p.Status == gpd.StatusInvalid:
+				anomaly = strings.TrimPrefix(anomaly+"; posizione annullata al momento del pagamento", "; ")
+			}
+			if payable {
 				if err := s.pay(ctx, tx, p, o, rt, ev.AmountCents); err != nil {
 					return err
 				}
@@ -116,6 +125,22 @@ func (s *Service) AcceptReceipt(ctx context.Context, req gpd.SendRTRequest) (gpd
 		return gpd.SendRTResponse{Outcome: "KO", Fault: &gpd.Fault{FaultCode: "PAA_SYSTEM_ERROR", FaultString: "ricevuta non registrata", ID: s.cfg.CreditorCF}}, err
 	}
 	return gpd.SendRTResponse{Outcome: "OK"}, nil
+}
+
+// syntaxFault is the KO answer to a receipt that breaks the schema or the
+// rules: PAA_SINTASSI_XSD, the message in faultString, the field in description.
+func (s *Service) syntaxFault(err error) gpd.SendRTResponse {
+	f := &gpd.Fault{FaultCode: "PAA_SINTASSI_XSD", FaultString: err.Error(), ID: s.cfg.CreditorCF}
+	var fe *gpd.FieldError
+	var ee *errs.Error
+	switch {
+	case errors.As(err, &fe):
+		f.Description = "campo " + fe.Field
+	case errors.As(err, &ee) && ee.Field != "":
+		f.FaultString = "receipt/" + ee.Field + ": " + ee.Message
+		f.Description = "campo receipt/" + ee.Field
+	}
+	return gpd.SendRTResponse{Outcome: "KO", Fault: f}
 }
 
 // checkReceipt refuses receipts that are not well formed and builds the event.

@@ -28,6 +28,16 @@ type Service struct {
 	// gpd and checkout change once, when the in-process simulator starts.
 	gpd      atomic.Pointer[gpdClient]
 	checkout atomic.Pointer[string]
+	// clock is what the lifecycle rules read as "now" (tests move it).
+	clock atomic.Pointer[func() time.Time]
+}
+
+// now is the service's clock: store.Now unless a test set another.
+func (s *Service) now() time.Time {
+	if c := s.clock.Load(); c != nil {
+		return (*c)().UTC()
+	}
+	return store.Now()
 }
 
 type gpdClient struct{ gpd.Client }
@@ -60,6 +70,11 @@ type NewPosition struct {
 	Secondary   *Beneficiary // a second beneficiary of the single payment
 	Publish     bool
 	Source      string
+	// ValidityDate, when set, must be in the future: a published position stays
+	// PUBLISHED (not payable) until then. SwitchToExpired makes unpaid options
+	// expire after their due date.
+	ValidityDate    *time.Time
+	SwitchToExpired bool
 }
 
 // Instalment is one rate of a plan.
@@ -97,6 +112,13 @@ func (s *Service) Create(ctx context.Context, in NewPosition) (*Position, error)
 		r.add(p, nil)
 		if err := r.flush(ctx, tx, s.d.DB.Engine); err != nil {
 			return err
+		}
+		// Kept out of the shared multi-row INSERT, which imports use.
+		if p.ValidityDate != nil || p.SwitchToExpired {
+			if _, err := tx.ExecContext(ctx, `UPDATE payments_position SET validity_date = $1, switch_to_expired = $2
+				WHERE id = $3`, p.ValidityDate, p.SwitchToExpired, p.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.afterCreate(ctx, tx, p); err != nil {
 			return err
@@ -163,10 +185,18 @@ func (s *Service) build(in NewPosition, dt DebtType) (*Position, error) {
 	}
 	now := store.Now()
 	p := &Position{ID: store.NewID(), DebtType: dt.Code, Debtor: d, Description: desc, Source: in.Source,
-		Status: gpd.StatusDraft, GPDSync: "P", Version: 1, CreatedAt: now, UpdatedAt: now}
+		Status: gpd.StatusDraft, GPDSync: "P", Version: 1, CreatedAt: now, UpdatedAt: now, SwitchToExpired: in.SwitchToExpired}
 	p.IUPD = s.cfg.CreditorCF + "-" + p.ID
+	if v := in.ValidityDate; v != nil {
+		// GPD: on create validityDate > now and every dueDate ≥ validityDate.
+		t := v.UTC()
+		if !t.After(s.now()) {
+			return nil, errs.Field("validita", "la data di inizio validità deve essere futura")
+		}
+		p.ValidityDate = &t
+	}
 	if in.Publish {
-		p.Status = gpd.StatusValid
+		p.Status = publishedStatus(p, s.now())
 	}
 	primary := func(amount int64, remittance string) Transfer {
 		return Transfer{Index: 1, AmountCents: amount, CreditorCF: s.cfg.CreditorCF, CompanyName: s.cfg.CreditorName,
@@ -217,6 +247,13 @@ func (s *Service) build(in NewPosition, dt DebtType) (*Position, error) {
 	}
 	if p.TotalCents == 0 {
 		p.TotalCents = planTotal
+	}
+	if v := p.ValidityDate; v != nil {
+		for _, o := range p.Options {
+			if o.DueDate.Before(v.Truncate(24 * time.Hour)) {
+				return nil, errs.Field("validita", "la scadenza %s precede l'inizio della validità", o.DueDate.Format("02/01/2006"))
+			}
+		}
 	}
 	if p.TotalCents > 99_999_999_999 {
 		return nil, errs.Field("importo", "importo oltre 999.999.999,99 €")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/jobs"
@@ -138,15 +139,27 @@ func ignoreStatus(err error, status int) error {
 	return err
 }
 
+// gpdDueDate sends a due date (a day, stored at midnight UTC) as the last second
+// of that day: GPD expires an option once dueDate < now, and the citizen may pay
+// during the whole due day.
+func gpdDueDate(t time.Time) time.Time {
+	t = t.UTC()
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Add(24*time.Hour - time.Second)
+	}
+	return t
+}
+
 // toGPD maps a position to the GPD model (status is GPD's to set).
 func (s *Service) toGPD(p *Position) gpd.Position {
 	d := p.Debtor
 	g := gpd.Position{IUPD: p.IUPD, Type: d.Type, PayStandIn: true, FiscalCode: d.FiscalCode, FullName: d.Name,
 		StreetName: d.Street, CivicNumber: d.Civic, PostalCode: d.PostalCode, City: d.City, Province: d.Province,
-		Country: d.Country, Email: d.Email, CompanyName: clip(s.cfg.CreditorName, 140), OfficeName: clip(s.cfg.Office, 140)}
+		Country: d.Country, Email: d.Email, CompanyName: clip(s.cfg.CreditorName, 140), OfficeName: clip(s.cfg.Office, 140),
+		SwitchToExpired: p.SwitchToExpired, ValidityDate: p.ValidityDate}
 	for _, o := range p.Options {
 		opt := gpd.Option{NAV: o.NoticeNumber, IUV: o.IUV, Amount: o.AmountCents, Description: clip(o.Description, 140),
-			IsPartialPayment: o.IsPartial, DueDate: o.DueDate}
+			IsPartialPayment: o.IsPartial, DueDate: gpdDueDate(o.DueDate)}
 		for _, t := range o.Transfers {
 			opt.Transfer = append(opt.Transfer, gpd.Transfer{IDTransfer: fmt.Sprint(t.Index), Amount: t.AmountCents,
 				OrganizationFiscalCode: t.CreditorCF, CompanyName: clip(t.CompanyName, 140),

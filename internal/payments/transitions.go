@@ -2,6 +2,7 @@ package payments
 
 import (
 	"context"
+	"time"
 
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/events"
@@ -24,9 +25,18 @@ func allowed(action, from string) bool {
 	return false
 }
 
-// Publish makes a draft payable.
+// Publish makes a draft payable: VALID, or PUBLISHED until its validity date
+// (GPD's PublishPaymentUtil).
 func (s *Service) Publish(ctx context.Context, id string) (*Position, error) {
-	return s.change(ctx, id, "publish", gpd.StatusValid, "U", "pubblicazione")
+	return s.change(ctx, id, "publish", "", "U", "pubblicazione")
+}
+
+// publishedStatus is where publishing leads at a given time.
+func publishedStatus(p *Position, now time.Time) string {
+	if p.ValidityDate != nil && p.ValidityDate.After(now) {
+		return gpd.StatusPublished
+	}
+	return gpd.StatusValid
 }
 
 // Cancel withdraws a position (GPD invalidate); paid positions cannot be cancelled.
@@ -51,6 +61,9 @@ func (s *Service) change(ctx context.Context, id, action, to, sync, reason strin
 		// A draft never reached GPD as payable: publishing it is still a create.
 		if p.GPDSync == "P" && action == "publish" {
 			sync = "P"
+		}
+		if action == "publish" {
+			to = publishedStatus(p, s.now())
 		}
 		if err := s.setStatus(ctx, tx, p, to, reason); err != nil {
 			return err
@@ -101,7 +114,7 @@ func recompute(p *Position) string {
 	anyPaid := false
 	for _, o := range p.Options {
 		pl := plan{all: 1}
-		if o.Status != gpd.OptionUnpaid {
+		if gpd.OptionPaidStatus(o.Status) {
 			pl.paid, anyPaid = 1, true
 		}
 		if o.Status == gpd.OptionReported {

@@ -32,19 +32,23 @@ func (m *Module) panel(r *http.Request, p *auth.Principal) (template.HTML, error
 		HasRcpt  bool
 		Checkout bool
 	}
-	var toPay, paid []row
+	var toPay, paid, expired []row
+	now := m.svc.now()
 	for _, pos := range list {
 		for _, o := range pos.Options {
-			rw := row{P: pos, O: o, Payable: pos.Payable(o), HasRcpt: o.ReceiptID != "", Checkout: m.svc.CheckoutURL() != ""}
+			rw := row{P: pos, O: o, Payable: pos.PayableAt(o, now), HasRcpt: o.ReceiptID != "", Checkout: m.svc.CheckoutURL() != ""}
 			switch {
-			case o.Status != gpd.OptionUnpaid:
+			case gpd.OptionPaidStatus(o.Status):
 				paid = append(paid, rw)
 			case rw.Payable:
 				toPay = append(toPay, rw)
+			case o.Status == gpd.OptionExpired || pos.expiredAt(o, now):
+				expired = append(expired, rw)
 			}
 		}
 	}
-	return m.d.Web.Fragment(m.pages.panel, "payments-panel", r, map[string]any{"ToPay": toPay, "Paid": paid, "Format": formatNotice})
+	return m.d.Web.Fragment(m.pages.panel, "payments-panel", r, map[string]any{"ToPay": toPay, "Paid": paid,
+		"Expired": expired, "Format": formatNotice})
 }
 
 // ownOption loads an option of the logged-in citizen, or refuses.
@@ -96,8 +100,12 @@ func (m *Module) writeNoticePDF(w http.ResponseWriter, r *http.Request, p *Posit
 // submission from being redirected to the checkout's origin.
 func (m *Module) citizenPay(w http.ResponseWriter, r *http.Request) {
 	pos, o, err := m.ownOption(r)
-	if err == nil && !pos.Payable(*o) {
-		err = errs.E(errs.ECONFLICT, "questo avviso non si può pagare ora (%s)", StatusLabel(pos.Status))
+	if err == nil && !pos.PayableAt(*o, m.svc.now()) {
+		state := StatusLabel(pos.Status)
+		if o.Status == gpd.OptionExpired || pos.expiredAt(*o, m.svc.now()) {
+			state = "avviso scaduto il " + o.DueDate.Format("02/01/2006")
+		}
+		err = errs.E(errs.ECONFLICT, "questo avviso non si può pagare ora (%s)", state)
 	}
 	checkout := m.svc.CheckoutURL()
 	if err == nil && checkout == "" {

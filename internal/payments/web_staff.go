@@ -196,6 +196,14 @@ func newPositionFromForm(f map[string]string) (NewPosition, error) {
 	if in.DueDate, err = time.Parse("2006-01-02", f["scadenza"]); err != nil {
 		return in, errs.Field("scadenza", "data di scadenza non valida")
 	}
+	if v := f["validita"]; v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return in, errs.Field("validita", "data di inizio validità non valida")
+		}
+		in.ValidityDate = &t
+	}
+	in.SwitchToExpired = f["scade"] == "1"
 	if n, _ := strconv.Atoi(f["rate"]); n >= 2 {
 		if n > 12 {
 			return in, errs.Field("rate", "al massimo 12 rate")
@@ -224,9 +232,14 @@ func (m *Module) staffDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	audit.RecordNow(r.Context(), m.d.DB, audit.Entry{Action: "payments.view_position", ObjectType: "position", ObjectID: p.ID, Subject: p.Debtor.FiscalCode})
+	// The status it was created with: the first position change's "from" (the
+	// history also records option expiries, whose statuses are the options').
 	created := p.Status
-	if len(history) > 0 {
-		created = history[0].From
+	for _, h := range history {
+		if _, ok := statusLabels[h.From]; ok {
+			created = h.From
+			break
+		}
 	}
 	m.d.Web.Render(w, r, m.pages.detail, map[string]any{"P": p, "History": history, "Label": StatusLabel, "Created": created,
 		"OptionLabel": OptionLabel, "SyncLabel": SyncLabel,

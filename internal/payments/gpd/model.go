@@ -23,7 +23,16 @@ const (
 	OptionPaid              = "PO_PAID"
 	OptionPartiallyReported = "PO_PARTIALLY_REPORTED"
 	OptionReported          = "PO_REPORTED"
+	// OptionExpired is not a GPD v1 option status: it is GPD v3's installment
+	// status EXPIRED (an unpaid option past its due date with switchToExpired),
+	// kept on the option so it can no longer be paid.
+	OptionExpired = "PO_EXPIRED"
 )
+
+// OptionPaidStatus tells whether an option status means the option was paid.
+func OptionPaidStatus(s string) bool {
+	return s == OptionPaid || s == OptionPartiallyReported || s == OptionReported
+}
 
 // Position is PaymentPositionModel.
 type Position struct {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,7 +32,7 @@ func (s *Sim) Lookup(org, nav string) (Notice, error) {
 	}
 	n := Notice{Org: org, NAV: o.NAV, IUV: o.IUV, Company: p.CompanyName, Description: o.Description,
 		Debtor: p.FullName, AmountCents: o.Amount, DueDate: o.DueDate}
-	n.Payable, n.Reason = payable(p, o)
+	n.Payable, n.Reason = payable(p, o, s.cfg.Now())
 	return n, nil
 }
 
@@ -43,6 +42,7 @@ func (s *Sim) option(org, nav string) (*gpd.Position, *gpd.Option, error) {
 		return nil, nil, fail(404, "avviso %s sconosciuto per l'ente %s", nav, org)
 	}
 	p := s.positions[pk]
+	applyDates(p, s.cfg.Now())
 	for i := range p.PaymentOption {
 		if p.PaymentOption[i].NAV == nav {
 			return p, &p.PaymentOption[i], nil
@@ -51,9 +51,12 @@ func (s *Sim) option(org, nav string) (*gpd.Position, *gpd.Option, error) {
 	return nil, nil, fail(404, "avviso %s sconosciuto", nav)
 }
 
-func payable(p *gpd.Position, o *gpd.Option) (bool, string) {
+func payable(p *gpd.Position, o *gpd.Option, now time.Time) (bool, string) {
 	if o.Status != gpd.OptionUnpaid {
 		return false, "avviso già pagato"
+	}
+	if p.SwitchToExpired && o.DueDate.Before(now) {
+		return false, "avviso scaduto il " + o.DueDate.Format("02/01/2006")
 	}
 	switch p.Status {
 	case gpd.StatusValid, gpd.StatusPartiallyPaid:
@@ -66,6 +69,24 @@ func payable(p *gpd.Position, o *gpd.Option) (bool, string) {
 		return false, "avviso scaduto"
 	}
 	return false, "posizione già pagata"
+}
+
+// applyDates does what GPD's schedulers do, at the moment the position is read:
+// PUBLISHED becomes VALID once validityDate is reached; VALID becomes EXPIRED
+// with switchToExpired when the last due date is past and nothing was paid.
+func applyDates(p *gpd.Position, now time.Time) {
+	if p.Status == gpd.StatusPublished && p.ValidityDate != nil && !p.ValidityDate.After(now) {
+		p.Status = gpd.StatusValid
+	}
+	if p.Status != gpd.StatusValid || !p.SwitchToExpired || len(p.PaymentOption) == 0 {
+		return
+	}
+	for _, o := range p.PaymentOption {
+		if o.Status != gpd.OptionUnpaid || !o.DueDate.Before(now) {
+			return
+		}
+	}
+	p.Status = gpd.StatusExpired
 }
 
 // Pay pays a notice through a PSP, as a citizen would at the checkout, and
@@ -82,7 +103,7 @@ func (s *Sim) Pay(ctx context.Context, org, nav, pspID string) (gpd.SendRTReques
 		s.mu.Unlock()
 		return gpd.SendRTRequest{}, err
 	}
-	if ok, reason := payable(p, o); !ok {
+	if ok, reason := payable(p, o, s.cfg.Now()); !ok {
 		s.mu.Unlock()
 		return gpd.SendRTRequest{}, fail(409, "%s", reason)
 	}
@@ -173,13 +194,19 @@ func (s *Sim) PendingReceipts() int {
 	return len(s.pending)
 }
 
+// send pushes a receipt as the Nodo does: a SOAP paSendRTReq envelope, answered
+// by paSendRTRes.
 func (s *Sim) send(ctx context.Context, rt gpd.SendRTRequest) error {
-	body, _ := json.Marshal(rt)
+	body, err := gpd.MarshalSendRT(rt)
+	if err != nil {
+		return err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.ReceiptURL, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("SOAPAction", "paSendRT")
 	if s.cfg.ReceiptToken != "" {
 		req.Header.Set("Authorization", "Bearer "+s.cfg.ReceiptToken)
 	}
@@ -189,8 +216,8 @@ func (s *Sim) send(ctx context.Context, rt gpd.SendRTRequest) error {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	var res gpd.SendRTResponse
-	if resp.StatusCode/100 != 2 || json.Unmarshal(data, &res) != nil || res.Outcome != "OK" {
+	res, perr := gpd.ParseSendRTResponse(data)
+	if resp.StatusCode/100 != 2 || perr != nil || res.Outcome != "OK" {
 		return fmt.Errorf("ricevuta %s rifiutata: %d %s", rt.Receipt.ReceiptID, resp.StatusCode, data)
 	}
 	return nil

@@ -48,6 +48,9 @@ func validate(p *gpd.Position) error {
 		if o.Amount < 1 || o.Description == "" || o.DueDate.IsZero() {
 			return fail(400, "paymentOption %s: amount, description e dueDate obbligatori", o.IUV)
 		}
+		if p.ValidityDate != nil && o.DueDate.Before(*p.ValidityDate) {
+			return fail(400, "paymentOption %s: dueDate precede validityDate", o.IUV)
+		}
 		if o.RetentionDate != nil && o.RetentionDate.Before(o.DueDate) {
 			return fail(400, "paymentOption %s: retentionDate precede dueDate", o.IUV)
 		}
@@ -164,6 +167,7 @@ func (s *Sim) transition(org, iupd, action string) (gpd.Position, error) {
 	if !ok {
 		return gpd.Position{}, fail(404, "posizione %s non trovata", iupd)
 	}
+	applyDates(p, s.cfg.Now())
 	switch {
 	case action == "publish" && p.Status == gpd.StatusDraft:
 		publishNow(p, s.cfg.Now())

@@ -20,7 +20,7 @@ import (
 
 // Config of a simulator.
 type Config struct {
-	// ReceiptURL receives each receipt as a JSON paSendRTReq; ReceiptToken is sent
+	// ReceiptURL receives each receipt as a SOAP paSendRTReq; ReceiptToken is sent
 	// as "Authorization: Bearer". Empty URL: receipts are kept but not sent.
 	ReceiptURL   string
 	ReceiptToken string
@@ -117,6 +117,7 @@ func (s *Sim) Position(org, iupd string) (gpd.Position, bool) {
 	if !ok {
 		return gpd.Position{}, false
 	}
+	applyDates(p, s.cfg.Now())
 	return clone(p), true
 }
 

@@ -2,8 +2,8 @@ package pagopasim
 
 import (
 	"context"
-	"encoding/json"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -34,10 +34,14 @@ func (rs *receiptSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	}
-	var rt gpd.SendRTRequest
-	json.NewDecoder(r.Body).Decode(&rt)
+	body, _ := io.ReadAll(r.Body)
+	rt, err := gpd.ParseSendRT(body)
+	if err != nil {
+		w.Write(gpd.MarshalSendRTResponse(gpd.SendRTResponse{Outcome: "KO", Fault: &gpd.Fault{FaultCode: "PAA_SINTASSI_XSD", FaultString: err.Error()}}))
+		return
+	}
 	rs.receipts = append(rs.receipts, rt)
-	json.NewEncoder(w).Encode(gpd.SendRTResponse{Outcome: "OK"})
+	w.Write(gpd.MarshalSendRTResponse(gpd.SendRTResponse{Outcome: "OK"}))
 }
 
 func position(iupd string, base int64, options int, partial bool) gpd.Position {
