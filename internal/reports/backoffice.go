@@ -135,8 +135,13 @@ func (m *Module) staffReport(w http.ResponseWriter, r *http.Request) {
 	for _, s := range states {
 		labels[s.Code] = s.Label
 	}
+	redacted := map[string]bool{}
+	for _, md := range media {
+		redacted[md.ID] = IsRedacted(md)
+	}
 	m.deps.Web.Render(w, r, m.pages.staffReport, map[string]any{"R": rep, "Updates": updates, "Media": media, "States": states,
-		"Templates": templates, "Labels": labels, "Category": cat, "Answers": answerLabels(cat, rep.Answers), "Duplicates": candidates, "Overdue": rep.Overdue(m.svc.now())})
+		"Templates": templates, "Labels": labels, "Category": cat, "Answers": answerLabels(cat, rep.Answers), "Duplicates": candidates,
+		"Overdue": rep.Overdue(m.svc.now()), "Redacted": redacted})
 }
 
 func (m *Module) staffChange(w http.ResponseWriter, r *http.Request) {
@@ -182,15 +187,20 @@ func (m *Module) staffModerate(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/admin/segnalazioni/r/"+r.PathValue("number")+"?esito=salvato")
 }
 
-// staffMedia serves any attachment, hidden ones and documents included.
+// staffMedia serves any attachment, hidden ones and documents included;
+// ?originale=1 serves a redacted photo as it was filed.
 func (m *Module) staffMedia(w http.ResponseWriter, r *http.Request) {
 	md, rep, err := m.svc.MediaByID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
+	seen := map[string]string{"media": md.ID}
+	if orig, ok := originalKey(md.BlobKey); ok && r.URL.Query().Get("originale") == "1" {
+		md.BlobKey, seen["version"] = orig, "originale non oscurata"
+	}
 	if err := audit.RecordNow(r.Context(), m.deps.DB, audit.Entry{Action: "reports.view_media", ObjectType: "report", ObjectID: rep.Number,
-		Subject: rep.Reporter.FiscalCode, After: map[string]string{"media": md.ID}}); err != nil {
+		Subject: rep.Reporter.FiscalCode, After: seen}); err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
 	}

@@ -1,11 +1,14 @@
 package reports
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/auth"
@@ -167,7 +170,19 @@ func (m *Module) media(w http.ResponseWriter, r *http.Request) {
 	m.serveBlob(w, r, md)
 }
 
+// serveBlob sends an attachment. Its ETag names the stored blob, and
+// browsers must revalidate (no-cache): when a photo is redacted, or the
+// redaction undone, the same URL serves the other blob at once instead of
+// a copy kept in a browser cache.
 func (m *Module) serveBlob(w http.ResponseWriter, r *http.Request, md Media) {
+	sum := sha256.Sum256([]byte(md.BlobKey))
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "private, no-cache")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	rc, _, err := m.deps.Blob.Get(r.Context(), md.BlobKey)
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
@@ -176,7 +191,6 @@ func (m *Module) serveBlob(w http.ResponseWriter, r *http.Request, md Media) {
 	defer rc.Close()
 	w.Header().Set("Content-Type", md.ContentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "private, max-age=3600")
 	if md.Kind != string(upload.Photo) {
 		w.Header().Set("Content-Disposition", "attachment; filename=\"documento.pdf\"")
 	}

@@ -49,6 +49,8 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("POST /admin/segnalazioni/r/{number}/stato", manage, m.staffChange)
 	w.HandleFunc("POST /admin/segnalazioni/r/{number}/assegnazione", manage, m.staffTriage)
 	w.HandleFunc("POST /admin/segnalazioni/r/{number}/moderazione", manage, m.staffModerate)
+	w.HandleFunc("POST /admin/segnalazioni/r/{number}/foto/{id}/oscura", manage, m.staffRedact)
+	w.HandleFunc("POST /admin/segnalazioni/r/{number}/foto/{id}/ripristina", manage, m.staffUnredact)
 	w.HandleFunc("GET /admin/segnalazioni/allegati/{id}", manage, m.staffMedia)
 	w.HandleFunc("GET /admin/segnalazioni/configurazione", manage, m.settings)
 	w.HandleFunc("POST /admin/segnalazioni/categorie", manage, m.saveCategory)

@@ -47,3 +47,45 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRedact: whatever the photo bytes and the four form fields, redaction
+// either refuses with a message or returns a photo of the same size.
+func FuzzRedact(f *testing.F) {
+	var j, p bytes.Buffer
+	_ = jpeg.Encode(&j, testImage(16, 8), nil)
+	_ = png.Encode(&p, testImage(8, 8))
+	f.Add(j.Bytes(), "10", "10", "50", "50")
+	f.Add(p.Bytes(), "0", "0", "100", "100")
+	f.Add(p.Bytes(), "99,9", "-5", "1e3", "0.6")
+	f.Add([]byte("hello"), "x", "", "NaN", "Inf")
+	f.Fuzz(func(t *testing.T, data []byte, x, y, w, h string) {
+		r, err := ParseRect(x, y, w, h)
+		if err != nil {
+			if !IsRefused(err) {
+				t.Fatalf("ParseRect: non-refusal error %v", err)
+			}
+			return
+		}
+		if r.X < 0 || r.Y < 0 || r.X+r.W > 100.0000001 || r.Y+r.H > 100.0000001 || r.W < minSide || r.H < minSide {
+			t.Fatalf("rectangle %+v not clipped", r)
+		}
+		if len(data) > 1<<16 {
+			return
+		}
+		cfg, _, cerr := image.DecodeConfig(bytes.NewReader(data))
+		if cerr == nil && cfg.Width*cfg.Height > 1<<20 {
+			return // keep the fuzzer fast
+		}
+		out, err := Redact(data, r)
+		if err != nil {
+			if !IsRefused(err) {
+				t.Fatalf("Redact: non-refusal error %v", err)
+			}
+			return
+		}
+		got, _, err := image.DecodeConfig(bytes.NewReader(out.Data))
+		if err != nil || got.Width != cfg.Width || got.Height != cfg.Height {
+			t.Fatalf("redacted %dx%d (%v), original %dx%d", got.Width, got.Height, err, cfg.Width, cfg.Height)
+		}
+	})
+}
