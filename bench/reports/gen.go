@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/reports"
+	"github.com/arengo-pa/arengo/internal/reports/workflow"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
@@ -39,7 +41,8 @@ func generate(ctx context.Context, db *store.DB, svc *reports.Service, n int, no
 	span := 5 * 365 * 24 * time.Hour
 	perYear := map[int]int{}
 	cols := []string{"id", "number", "token", "category_id", "state", "state_type", "title", "details", "lat", "lon", "address",
-		"channel", "reporter_kind", "reporter_fc", "reporter_email", "created_at", "updated_at", "taken_at", "fixed_at", "closed_at", "deadline_at"}
+		"channel", "reporter_kind", "reporter_fc", "reporter_email", "created_at", "updated_at", "taken_at", "fixed_at", "closed_at", "deadline_at",
+		"o311_json", "o311_xml"}
 	ph := make([]string, len(cols))
 	for i := range ph {
 		ph[i] = fmt.Sprintf("$%d", i+1)
@@ -57,7 +60,11 @@ func generate(ctx context.Context, db *store.DB, svc *reports.Service, n int, no
 			}
 			defer stmt.Close()
 			for inTx := 0; inTx < perTx && done < n; inTx++ {
-				if _, err := stmt.ExecContext(ctx, row(rng, cats, now, span, perYear, done, n)...); err != nil {
+				args, err := row(rng, cats, now, span, perYear, done, n)
+				if err != nil {
+					return err
+				}
+				if _, err := stmt.ExecContext(ctx, args...); err != nil {
 					return fmt.Errorf("generate: %w", err)
 				}
 				done++
@@ -79,7 +86,7 @@ func generate(ctx context.Context, db *store.DB, svc *reports.Service, n int, no
 	})
 }
 
-func row(rng *rand.Rand, cats []reports.Category, now time.Time, span time.Duration, perYear map[int]int, seq, total int) []any {
+func row(rng *rand.Rand, cats []reports.Category, now time.Time, span time.Duration, perYear map[int]int, seq, total int) ([]any, error) {
 	// Reports arrive in time order, as in production, so a time window is a
 	// contiguous run of table pages.
 	created := now.Add(-span + time.Duration(float64(span)*float64(seq)/float64(total)) + time.Duration(rng.Int64N(int64(time.Minute)))).UTC().Truncate(time.Microsecond)
@@ -89,16 +96,16 @@ func row(rng *rand.Rand, cats []reports.Category, now time.Time, span time.Durat
 	lat := padova[0] + (rng.Float64()-0.5)*0.11
 	lon := padova[1] + (rng.Float64()-0.5)*0.155
 	age := now.Sub(created)
-	state, typ := "confirmed", "open"
+	state, typ := "confirmed", workflow.Open
 	var taken, fixed, closed any
 	switch p := rng.Float64(); {
 	case age > 60*24*time.Hour && p < 0.8, age > 15*24*time.Hour && p < 0.5:
-		state, typ = "fixed_council", "fixed"
+		state, typ = "fixed_council", workflow.Fixed
 		t1 := created.Add(time.Duration(rng.Int64N(int64(72 * time.Hour))))
 		t2 := t1.Add(time.Duration(rng.Int64N(int64(25 * 24 * time.Hour))))
 		taken, fixed, closed = t1, t2, t2
 	case age > 60*24*time.Hour && p < 0.93:
-		state, typ = "not_responsible", "closed"
+		state, typ = "not_responsible", workflow.Closed
 		t1 := created.Add(time.Duration(rng.Int64N(int64(72 * time.Hour))))
 		taken, closed = t1, t1
 	case p < 0.97:
@@ -106,8 +113,16 @@ func row(rng *rand.Rand, cats []reports.Category, now time.Time, span time.Durat
 		taken = created.Add(time.Duration(rng.Int64N(int64(72 * time.Hour))))
 	}
 	id := store.NewID()
-	return []any{id, fmt.Sprintf("SGN-%d-G%07d", year, perYear[year]), id, cat.ID, state, typ,
-		"Segnalazione " + cat.Name, "Descrizione generata per il banco di prova", lat, lon, "Via di prova " + fmt.Sprint(rng.IntN(200)+1),
+	r := &reports.Report{ID: id, Number: fmt.Sprintf("SGN-%d-G%07d", year, perYear[year]), StateType: typ,
+		Title: "Segnalazione " + cat.Name, Details: "Descrizione generata per il banco di prova",
+		Lat: sql.NullFloat64{Float64: lat, Valid: true}, Lon: sql.NullFloat64{Float64: lon, Valid: true},
+		Address: "Via di prova " + fmt.Sprint(rng.IntN(200)+1), CreatedAt: created, UpdatedAt: created, DeadlineAt: created.Add(15 * 24 * time.Hour)}
+	// The stored Open311 fragment, rendered as the module renders it.
+	frag, err := reports.Open311Fragment(r)
+	if err != nil {
+		return nil, err
+	}
+	return []any{id, r.Number, id, cat.ID, state, string(typ), r.Title, r.Details, lat, lon, r.Address,
 		"web", "citizen", "RSSMRA80A01H501U", "cittadino@example.it", created, created, taken, fixed, closed,
-		created.Add(15 * 24 * time.Hour)}
+		r.DeadlineAt, frag.JSON, frag.XML}, nil
 }

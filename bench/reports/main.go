@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -31,7 +30,7 @@ func main() {
 	full := flag.Bool("full", false, "generate 1,000,000 reports (overrides -n)")
 	dur := flag.Duration("d", 3*time.Second, "duration of each measurement")
 	conc := flag.Int("c", 4, "concurrent clients")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measurements here")
+	cpuprofile := flag.String("cpuprofile", "", "write one CPU profile per engine and measurement: <prefix>.<engine>.<measurement>.pprof")
 	engines := flag.String("engines", "", "sqlite,postgres (default: sqlite, plus postgres when ARENGO_TEST_POSTGRES is set)")
 	flag.Parse()
 	if *full {
@@ -46,15 +45,7 @@ func main() {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	ctx := context.Background()
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		_ = pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
+	profilePrefix = *cpuprofile
 	for _, engine := range list {
 		res, err := run(ctx, engine, *n, *dur, *conc)
 		if err != nil {

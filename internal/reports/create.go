@@ -154,19 +154,36 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 		r.MediaURL = mediaPath(p.ID)
 	}
 	answers, _ := json.Marshal(r.Answers)
-	err = s.db.Transact(ctx, func(tx *store.Tx) error {
-		if r.Number, err = nextNumber(ctx, tx, now); err != nil {
+	// The Open311 fragment is rendered before the transaction with a
+	// stand-in number (plain ASCII, as numbers are, and first in the
+	// fragment), replaced once the number is known.
+	r.Number = numberStandIn
+	frag, err := Open311Fragment(r)
+	if err != nil {
+		return nil, err
+	}
+	numberStmt, err := s.prepared.get(ctx, s.db, nextNumberSQL)
+	if err != nil {
+		return nil, err
+	}
+	insertStmt, err := s.prepared.get(ctx, s.db, insertReportSQL)
+	if err != nil {
+		return nil, err
+	}
+	// Filings arriving together share one transaction (see batcher); all
+	// of this one's statements are in it.
+	err = s.batch.run(ctx, s.db, func(ctx context.Context, tx *store.Tx) error {
+		number, err := nextNumberWith(ctx, tx.StmtContext(ctx, numberStmt).QueryRowContext(ctx, now.In(rome).Year()), now)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
-			lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
-			reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
-			created_at, updated_at, deadline_at, version)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1)`,
+		r.Number = number
+		fragJSON, fragXML := strings.Replace(frag.JSON, numberStandIn, r.Number, 1), strings.Replace(frag.XML, numberStandIn, r.Number, 1)
+		if _, err := tx.StmtContext(ctx, insertStmt).ExecContext(ctx,
 			r.ID, r.Number, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
 			r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
 			r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, string(answers), r.MediaURL,
-			confirm, now, r.DeadlineAt); err != nil {
+			confirm, now, r.DeadlineAt, fragJSON, fragXML); err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
 		for _, m := range media {
@@ -175,13 +192,13 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 				return fmt.Errorf("insert media: %w", err)
 			}
 		}
-		if err := s.event(ctx, tx, "created", r, map[string]any{"number": r.Number, "category": c.Code, "state": r.State,
+		if err := s.appendEvent(ctx, tx, "created", r, map[string]any{"number": r.Number, "category": c.Code, "state": r.State,
 			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}); err != nil {
 			return err
 		}
 		if confirm != "" {
 			// The e-mail with the link is sent by whoever handles this event.
-			return s.event(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number, "email": r.Reporter.Email, "code": confirm})
+			return s.appendEvent(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number, "email": r.Reporter.Email, "code": confirm})
 		}
 		return s.notifyReporter(ctx, tx, r, tmplCreated, map[string]any{"number": r.Number, "title": r.Title,
 			"deadline": r.DeadlineAt.In(rome).Format("02/01/2006")})
@@ -225,6 +242,17 @@ func firstPhoto(media []Media) *Media {
 
 // mediaPath is the public URL path of a photo.
 func mediaPath(id string) string { return "/segnalazioni-foto/" + id }
+
+// insertReportSQL stores a new report with its Open311 fragment.
+const insertReportSQL = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
+	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
+	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
+	created_at, updated_at, deadline_at, version, o311_json, o311_xml)
+	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32)`
+
+// numberStandIn holds the place of the request number in a fragment
+// rendered before the number is given.
+const numberStandIn = "SGN-0000-STANDIN"
 
 func randomCode() string {
 	b := make([]byte, 15)

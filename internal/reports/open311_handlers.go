@@ -103,7 +103,7 @@ func (m *Module) apiKey(r *http.Request, form url.Values) (*auth.Principal, erro
 	if key == "" {
 		return nil, open311.Forbidden("api_key mancante")
 	}
-	p, err := m.deps.Auth.APIKeyPrincipal(r.Context(), key)
+	p, err := m.svc.keys.principal(r.Context(), key, m.deps.Auth.APIKeyPrincipal)
 	if err != nil {
 		return nil, err
 	}
@@ -169,14 +169,9 @@ func (m *Module) open311Requests(w http.ResponseWriter, r *http.Request, f open3
 		open311.WriteError(w, f, err)
 		return
 	}
-	list, err := m.svc.Open311Requests(r.Context(), q, m.deps.Config.BaseURL)
+	body, err := m.svc.Open311Page(r.Context(), q, f, m.deps.Config.BaseURL)
 	if err != nil {
 		m.writeOpen311(w, r, f, nil, err)
-		return
-	}
-	body, err := open311.Encode(f, list)
-	if err != nil {
-		open311.WriteError(w, f, err)
 		return
 	}
 	m.pages311.put(key, version, body)

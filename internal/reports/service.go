@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"sync/atomic"
@@ -24,10 +25,28 @@ type Service struct {
 	version atomic.Uint64
 	baseURL string
 	now     func() time.Time
+	// batch groups concurrent filings into one transaction; prepared holds
+	// the filing's statements (see perf_batch.go).
+	batch    batcher
+	prepared stmts
+	// keys remembers Open311 API keys found valid (open311_keys.go).
+	keys keyCache
 }
 
-// event appends a reports.* event for the report in tx.
+// event appends a reports.* event for the report in tx. Every change to a
+// report calls it after writing the row, so this is also where the report's
+// pre-rendered Open311 fragment is brought up to date, in the same
+// transaction.
 func (s *Service) event(ctx context.Context, tx *store.Tx, typ string, r *Report, data any) error {
+	if err := refreshFragment(ctx, tx, r.ID); err != nil {
+		return err
+	}
+	return s.appendEvent(ctx, tx, typ, r, data)
+}
+
+// appendEvent appends the event without re-rendering the fragment: for
+// writes that stored a current fragment themselves (the filing).
+func (s *Service) appendEvent(ctx context.Context, tx *store.Tx, typ string, r *Report, data any) error {
 	s.bumpVersion(tx)
 	return events.Append(ctx, tx, events.Event{
 		Type: "reports." + typ, AggregateType: "report", AggregateID: r.ID,
@@ -46,11 +65,17 @@ func (s *Service) simpleEvent(ctx context.Context, tx *store.Tx, typ, aggType, i
 // nextNumber gives the request number: SGN-<year>-<6 digits>, counted per
 // year in the comune's zone.
 func nextNumber(ctx context.Context, tx *store.Tx, at time.Time) (string, error) {
+	return nextNumberWith(ctx, tx.QueryRowContext(ctx, nextNumberSQL, at.In(rome).Year()), at)
+}
+
+const nextNumberSQL = `INSERT INTO reports_counter (year, last) VALUES ($1, 1)
+		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + 1 RETURNING last`
+
+// nextNumberWith reads the number from row, the result of nextNumberSQL.
+func nextNumberWith(ctx context.Context, row *sql.Row, at time.Time) (string, error) {
 	year := at.In(rome).Year()
 	var n int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO reports_counter (year, last) VALUES ($1, 1)
-		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + 1 RETURNING last`, year).Scan(&n)
-	if err != nil {
+	if err := row.Scan(&n); err != nil {
 		return "", fmt.Errorf("request number: %w", err)
 	}
 	return fmt.Sprintf("SGN-%d-%06d", year, n), nil
