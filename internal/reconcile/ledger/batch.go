@@ -50,11 +50,28 @@ type inserter struct {
 	full   *sql.Stmt
 	rows   int
 	counts int64 // rows the database reports as written (conflicts skipped excluded)
+
+	// With behind set, full batches are written by a goroutine while the
+	// caller goes on parsing the next ones: a file's import takes about the
+	// longer of parsing and writing instead of their sum. At most two batches
+	// wait, so memory stays bounded. Only the writer uses the transaction until
+	// flush or close returns.
+	behind bool
+	work   chan []any
+	free   chan []any
+	done   chan struct{}
+	werr   error // the writer's first error, read after done
 }
 
 func newInserter(ctx context.Context, tx *store.Tx, head, tail string, cols int) *inserter {
 	batch := max(1, maxParams(tx.Engine)/cols)
 	return &inserter{ctx: ctx, tx: tx, head: head, tail: tail, cols: cols, batch: batch}
+}
+
+// background makes the inserter write full batches behind the caller.
+func (in *inserter) background() *inserter {
+	in.behind = true
+	return in
 }
 
 func (in *inserter) sql(rows int) string {
@@ -78,23 +95,97 @@ func (in *inserter) sql(rows int) string {
 func (in *inserter) add(vals ...any) error {
 	in.args = append(in.args, vals...)
 	in.rows++
-	if in.rows == in.batch {
+	if in.rows < in.batch {
+		return nil
+	}
+	if !in.behind {
 		return in.flush()
+	}
+	return in.handOff()
+}
+
+// handOff gives a full batch to the writer goroutine, starting it if needed.
+func (in *inserter) handOff() error {
+	if in.work == nil {
+		if err := in.prepare(); err != nil {
+			return err
+		}
+		in.work, in.free, in.done, in.werr = make(chan []any, 1), make(chan []any, 3), make(chan struct{}), nil
+		go in.writer()
+	}
+	select {
+	case <-in.done: // the writer stopped on an error
+		return in.wait()
+	case in.work <- in.args:
+	}
+	in.rows = 0
+	select {
+	case in.args = <-in.free:
+	default:
+		in.args = make([]any, 0, in.batch*in.cols)
 	}
 	return nil
 }
 
+func (in *inserter) writer() {
+	defer close(in.done)
+	for args := range in.work {
+		res, err := in.full.ExecContext(in.ctx, args...)
+		if err != nil {
+			in.werr = fmt.Errorf("%s: %w", in.head, err)
+			return
+		}
+		if n, err := res.RowsAffected(); err == nil {
+			in.counts += n
+		}
+		clear(args)
+		select {
+		case in.free <- args[:0]:
+		default:
+		}
+	}
+}
+
+// wait stops the writer goroutine, if any, once it has written what it holds.
+func (in *inserter) wait() error {
+	if in.work == nil {
+		return nil
+	}
+	select {
+	case <-in.done:
+	default:
+		close(in.work)
+		<-in.done
+	}
+	in.work = nil
+	return in.werr
+}
+
+func (in *inserter) prepare() error {
+	if in.full != nil {
+		return nil
+	}
+	var err error
+	if in.full, err = in.tx.PrepareContext(in.ctx, in.sql(in.batch)); err != nil {
+		return fmt.Errorf("%s: %w", in.head, err)
+	}
+	return nil
+}
+
+// flush writes every queued row before returning, so the caller may use the
+// transaction again.
 func (in *inserter) flush() error {
+	if err := in.wait(); err != nil {
+		return err
+	}
 	if in.rows == 0 {
 		return nil
 	}
 	var err error
 	var res sql.Result
 	if in.rows == in.batch {
-		if in.full == nil {
-			if in.full, err = in.tx.PrepareContext(in.ctx, in.sql(in.batch)); err != nil {
-				return fmt.Errorf("%s: %w", in.head, err)
-			}
+		if err = in.prepare(); err != nil {
+			return err
 		}
 		res, err = in.full.ExecContext(in.ctx, in.args...)
 	} else {

@@ -180,7 +180,8 @@ func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult
 		flowID, res.FileID, "pending-"+flowID, time.Unix(0, 0).UTC()); err != nil {
 		return err
 	}
-	rows := newInserter(ctx, tx, "INSERT INTO reconcile_flow_row (flow_id, idx, iuv, iur, transfer_index, amount_cents, outcome, pay_date)", "", 8)
+	rows := newInserter(ctx, tx, "INSERT INTO reconcile_flow_row (flow_id, idx, iuv, iur, transfer_index, amount_cents, outcome, pay_date)", "", 8).background()
+	defer rows.wait() // on an early return, the writer stops before the transaction ends
 	read := flows.ReadFdRXML
 	if res.Kind == flows.KindFdRJSON {
 		read = flows.ReadFdRJSON
@@ -247,7 +248,8 @@ func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult
 
 func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
 	ins := newInserter(ctx, tx, `INSERT INTO reconcile_movement (id, source, file_id, year, bill, op_date, value_date, amount_cents, causale, payer,
-		end_to_end_id, sospeso, iuf, iuv, truncated, regularized)`, "ON CONFLICT (id) DO NOTHING", 16)
+		end_to_end_id, sospeso, iuf, iuv, truncated, regularized)`, "ON CONFLICT (id) DO NOTHING", 16).background()
+	defer ins.wait()                 // on an early return, the writer stops before the transaction ends
 	touched := map[string][]string{} // dirty keys, by kind, of movements changed in place
 	apply := func(m flows.Movement) error {
 		res.Rows++
@@ -326,7 +328,8 @@ func addReceipt(in *inserter, r flows.Receipt, fileID any) error {
 }
 
 func (l *Ledger) importReceipts(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
-	ins := receiptInserter(ctx, tx)
+	ins := receiptInserter(ctx, tx).background()
+	defer ins.wait() // on an early return, the writer stops before the transaction ends
 	add := func(rc flows.Receipt) error {
 		res.Rows++
 		return addReceipt(ins, rc, res.FileID)
@@ -350,7 +353,8 @@ func (l *Ledger) importReceipts(ctx context.Context, tx *store.Tx, res *ImportRe
 }
 
 func (l *Ledger) importNotifications(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
-	ins := newInserter(ctx, tx, "INSERT INTO reconcile_notification (iud, iuv, amount_cents, pay_date, debt_type, file_id)", "ON CONFLICT (iud) DO NOTHING", 6)
+	ins := newInserter(ctx, tx, "INSERT INTO reconcile_notification (iud, iuv, amount_cents, pay_date, debt_type, file_id)", "ON CONFLICT (iud) DO NOTHING", 6).background()
+	defer ins.wait() // on an early return, the writer stops before the transaction ends
 	if _, err := flows.ReadNotifications(r, func(n flows.Notification) error {
 		res.Rows++
 		return ins.add(n.IUD, n.IUV, n.AmountCents, n.Date, n.DebtType, res.FileID)

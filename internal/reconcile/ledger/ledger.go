@@ -49,18 +49,27 @@ func (l *Ledger) emit(ctx context.Context, tx *store.Tx, typ, id string, payload
 	return l.Emit(ctx, tx, typ, id, payload)
 }
 
-// onDirtyConflict rewrites an existing mark instead of skipping it: the update
-// locks the row, so a reclassification claiming the key waits for this
-// transaction and then reads what it wrote. With DO NOTHING the claim could
-// run first, read the old evidence, and the new mark would be lost.
-const onDirtyConflict = "ON CONFLICT (kind, key) DO UPDATE SET kind = excluded.kind"
+// onDirtyConflict, on PostgreSQL, rewrites an existing mark instead of
+// skipping it: the update locks the row, so a reclassification claiming the
+// key waits for this transaction and then reads what it wrote. With DO NOTHING
+// the claim could run first, read the old evidence, and the new mark would be
+// lost. SQLite has one writer at a time — a claim cannot overlap an import —
+// so a key already queued is simply left alone, without rewriting its page
+// (most marks of a bulk load are repeats: receipt, notification and FdR row
+// of the same IUV).
+func onDirtyConflict(e store.Engine) string {
+	if e == store.SQLite {
+		return "ON CONFLICT (kind, key) DO NOTHING"
+	}
+	return "ON CONFLICT (kind, key) DO UPDATE SET kind = excluded.kind"
+}
 
 // markDirty queues keys for the next reclassification.
 func markDirty(ctx context.Context, tx *store.Tx, kind string, keys ...string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	in := newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict, 2)
+	in := newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2)
 	seen := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		if k == "" || seen[k] {
@@ -81,7 +90,7 @@ func markDirtySelect(ctx context.Context, tx *store.Tx, kind, selectSQL string, 
 		prefix = "SELECT DISTINCT "
 	}
 	q := prefix + "'" + kind + "', " + strings.TrimPrefix(selectSQL, prefix)
-	_, err := tx.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) "+q+" "+onDirtyConflict, args...)
+	_, err := tx.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) "+q+" "+onDirtyConflict(tx.Engine), args...)
 	if err != nil {
 		return fmt.Errorf("mark %s dirty: %w", kind, err)
 	}
