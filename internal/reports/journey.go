@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/reports/geo"
 	"github.com/arengo-pa/arengo/internal/reports/receipt"
 	"github.com/arengo-pa/arengo/internal/reports/upload"
+	"github.com/arengo-pa/arengo/internal/web"
 )
 
 const ownerCookie = "arengo_reports_draft"
@@ -278,8 +280,9 @@ func (m *Module) journeySubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = m.svc.DeleteDraft(r.Context(), d)
 	if rep.Reporter.Kind == ByAnonymous {
-		m.deps.Web.Render(w, r, m.pages.notice, map[string]any{"Title": "Controlla la tua e-mail",
-			"Text": "Abbiamo registrato la segnalazione " + rep.Number + ". Diventerà visibile dopo la conferma dal link inviato a " + rep.Reporter.Email + "."})
+		lang := web.Lang(r)
+		m.deps.Web.Render(w, r, m.pages.notice, map[string]any{"Title": m.deps.Web.T(lang, "reports.n.check_title"),
+			"Text": fmt.Sprintf(m.deps.Web.T(lang, "reports.n.check_text"), rep.Number, rep.Reporter.Email)})
 		return
 	}
 	redirect(w, r, "/segnalazioni/"+rep.Number+"/inviata")
@@ -406,6 +409,7 @@ func (m *Module) confirmAnonymous(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	m.deps.Web.Render(w, r, m.pages.notice, map[string]any{"Title": "Segnalazione confermata",
-		"Text": "Grazie: la segnalazione " + rep.Number + " è ora visibile nell'elenco pubblico.", "Link": "/segnalazioni/" + rep.Number})
+	lang := web.Lang(r)
+	m.deps.Web.Render(w, r, m.pages.notice, map[string]any{"Title": m.deps.Web.T(lang, "reports.n.confirmed_title"),
+		"Text": fmt.Sprintf(m.deps.Web.T(lang, "reports.n.confirmed_text"), rep.Number), "Link": "/segnalazioni/" + rep.Number})
 }
