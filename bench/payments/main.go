@@ -1,6 +1,7 @@
 // Command payments-bench measures the payments module against floors measured in
 // the same run: MyPay CSV import rows/s next to a bare INSERT of the same rows,
-// and notice PDFs/s in a batch next to a page holding only the QR code.
+// and notice PDFs/s in a batch (a zip, and one PDF) next to a page holding only
+// the QR code.
 //
 //	go run ./bench/payments                  # small sizes, under a minute
 //	go run ./bench/payments -rows 100000 -notices 10000
@@ -64,5 +65,16 @@ func runNotices(n int) error {
 		full.perCPUSecond(), floor.perCPUSecond(), 100*full.perCPUSecond()/floor.perCPUSecond())
 	fmt.Printf("notices: peak live heap %.1f MiB for %d notices, %.1f MiB for %d (floor %.1f MiB); heap in use %.1f / %.1f MiB\n",
 		mib(full.peakLive), n, mib(fullSmall.peakLive), small, mib(floor.peakLive), mib(full.peakHeap), mib(fullSmall.peakHeap))
+	oneSmall, err := benchOnePDF(small)
+	if err != nil {
+		return err
+	}
+	one, err := benchOnePDF(n)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("notices: %d in one PDF: %.0f PDF/s (%.0f%% of the QR-only floor; per CPU-second %.0f, %.0f%%); peak live heap %.1f MiB for %d, %.1f MiB for %d; heap in use %.1f / %.1f MiB\n",
+		n, one.perSecond(), 100*one.perSecond()/floor.perSecond(), one.perCPUSecond(), 100*one.perCPUSecond()/floor.perCPUSecond(),
+		mib(one.peakLive), n, mib(oneSmall.peakLive), small, mib(one.peakHeap), mib(oneSmall.peakHeap))
 	return nil
 }

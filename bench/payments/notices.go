@@ -64,6 +64,21 @@ func benchNotices(n int) (full, floor result, err error) {
 	return
 }
 
+// benchOnePDF renders n notices into one PDF streamed to io.Discard.
+func benchOnePDF(n int) (result, error) {
+	return measure(n, func() error {
+		i := 0
+		_, err := notice.WritePDF(io.Discard, func() (notice.Notice, bool, error) {
+			if i == n {
+				return notice.Notice{}, false, nil
+			}
+			i++
+			return demoNotice(i), true, nil
+		}, notice.PDFOptions{})
+		return err
+	})
+}
+
 func demoNotice(i int) notice.Notice {
 	nav, _ := iuv.NewAux3(1, int64(i))
 	return notice.Notice{

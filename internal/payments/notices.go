@@ -45,11 +45,24 @@ func (s *Service) WriteNotice(ctx context.Context, w io.Writer, p *Position) err
 // WriteNoticesZip streams the notices of every payable position matching f into
 // a zip, reading positions page by page so memory stays flat.
 func (s *Service) WriteNoticesZip(ctx context.Context, w io.Writer, f Filter) (int, error) {
+	return notice.WriteZip(w, s.noticeSource(ctx, f))
+}
+
+// WriteNoticesPDF streams the same notices into one PDF, for a print run;
+// duplex pads each notice to an even number of pages.
+func (s *Service) WriteNoticesPDF(ctx context.Context, w io.Writer, f Filter, duplex bool) (int, error) {
+	return notice.WritePDF(w, s.noticeSource(ctx, f), notice.PDFOptions{Duplex: duplex,
+		Title: "Avvisi di pagamento - " + s.cfg.CreditorName})
+}
+
+// noticeSource yields the notices of the payable positions matching f, reading
+// positions page by page.
+func (s *Service) noticeSource(ctx context.Context, f Filter) notice.Source {
 	const page = 200
 	var buf []*Position
 	offset := 0
 	done := false
-	return notice.WriteZip(w, func() (notice.Notice, bool, error) {
+	return func() (notice.Notice, bool, error) {
 		for len(buf) == 0 {
 			if done {
 				return notice.Notice{}, false, nil
@@ -73,7 +86,7 @@ func (s *Service) WriteNoticesZip(ctx context.Context, w io.Writer, f Filter) (i
 			return notice.Notice{}, false, err
 		}
 		return s.noticeOf(ctx, p), true, nil
-	})
+	}
 }
 
 func nonEmpty(parts ...string) []string {

@@ -49,5 +49,7 @@ var messages = map[string]web.Msg{
 	"payments.all":                   {IT: "Tutti", EN: "All"},
 	"payments.paid_csv":              {IT: "Esporta pagati (formato MyPay)", EN: "Export paid (MyPay format)"},
 	"payments.notices":               {IT: "Avvisi in PDF (zip)", EN: "Notices as PDF (zip)"},
+	"payments.notices_pdf":           {IT: "Avvisi in un unico PDF", EN: "Notices in one PDF"},
+	"payments.notices_pdf_duplex":    {IT: "Unico PDF per stampa fronte/retro", EN: "One PDF for double-sided printing"},
 	"payments.no_results":            {IT: "Nessuna posizione trovata.", EN: "No positions found."},
 }

@@ -18,6 +18,7 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("GET /admin/pagamenti/totali.csv", manage, m.staffTotalsCSV)
 	w.HandleFunc("GET /admin/pagamenti/pagati.csv", manage, m.staffPaidExport)
 	w.HandleFunc("GET /admin/pagamenti/avvisi.zip", manage, m.staffNoticesZip)
+	w.HandleFunc("GET /admin/pagamenti/avvisi.pdf", manage, m.staffNoticesPDF)
 	w.HandleFunc("GET /admin/pagamenti/nuova", manage, m.staffNew)
 	w.HandleFunc("POST /admin/pagamenti/nuova", manage, m.staffCreate)
 	w.HandleFunc("GET /admin/pagamenti/importazioni", manage, m.staffImports)

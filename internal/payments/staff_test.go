@@ -1,6 +1,7 @@
 package payments_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -79,6 +80,19 @@ func TestStaffCreatesSearchesExportsAndCancels(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || len(zipBody) < 1000 {
 		t.Errorf("notices zip: %d, %d bytes", resp.StatusCode, len(zipBody))
+	}
+	resp, _ = c.Get(app.URL + "/admin/pagamenti/avvisi.pdf?tipo=TARI&fronte_retro=1")
+	pdfBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdfBody, []byte("%PDF-1.4")) ||
+		!bytes.HasSuffix(pdfBody, []byte("%%EOF\n")) || bytes.Count(pdfBody, []byte("/Type /Page\n")) != 2 {
+		t.Errorf("notices in one PDF: %d %s, %d bytes, %d pages", resp.StatusCode, resp.Header.Get("Content-Type"), len(pdfBody),
+			bytes.Count(pdfBody, []byte("/Type /Page\n")))
+	}
+	resp, _ = c.Get(app.URL + "/admin/pagamenti/avvisi.pdf?tipo=MENSA")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("one PDF of nothing: %d", resp.StatusCode)
 	}
 	id := strings.TrimPrefix(detail[:strings.Index(detail, "?")], "/admin/pagamenti/posizioni/")
 	resp, _ = c.PostForm(app.URL+"/admin/pagamenti/posizioni/"+id+"/annulla", url.Values{"motivo": {"errore di emissione"}})

@@ -141,6 +141,27 @@ func (m *Module) staffNoticesZip(w http.ResponseWriter, r *http.Request) {
 	audit.RecordNow(r.Context(), m.d.DB, audit.Entry{Action: "payments.notices_batch", ObjectType: "position", After: f})
 }
 
+// staffNoticesPDF prints the filtered notices as one PDF, streamed as it is
+// drawn (a print run: ?fronte_retro=1 starts each notice on its own sheet).
+func (m *Module) staffNoticesPDF(w http.ResponseWriter, r *http.Request) {
+	f := filterOf(r)
+	duplex := r.URL.Query().Get("fronte_retro") == "1"
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="avvisi.pdf"`)
+	n, err := m.svc.WriteNoticesPDF(r.Context(), w, f, duplex)
+	if err != nil {
+		m.d.Log.Error("payments: notices pdf", "err", err, "written", n)
+		if n == 0 {
+			// Nothing sent yet: a clear page instead of an empty PDF.
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Del("Content-Disposition")
+			m.d.Web.Error(w, r, errs.E(errs.ENOTFOUND, "nessun avviso da stampare con questi filtri"))
+			return
+		}
+	}
+	audit.RecordNow(r.Context(), m.d.DB, audit.Entry{Action: "payments.notices_batch_pdf", ObjectType: "position", After: f})
+}
+
 func (m *Module) staffNew(w http.ResponseWriter, r *http.Request) {
 	m.renderNew(w, r, http.StatusOK, map[string]string{"tipo_debitore": "F"}, nil)
 }
