@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 
 	"github.com/arengo-pa/arengo/internal/store"
@@ -46,11 +47,14 @@ func (b *batcher) run(ctx context.Context, db *store.DB, work func(ctx context.C
 	if lead {
 		b.commitNext(db)
 	}
+	promoted := j.lead
 	for {
 		select {
 		case err := <-j.done:
 			return err
-		case <-j.lead:
+		case <-promoted:
+			// A closed channel stays ready: lead once.
+			promoted = nil
 			b.commitNext(db)
 		}
 	}
@@ -65,15 +69,16 @@ func (b *batcher) commitNext(db *store.DB) {
 	b.queue = b.queue[n:]
 	b.mu.Unlock()
 
+	defer func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if len(b.queue) > 0 {
+			close(b.queue[0].lead)
+		} else {
+			b.leading = false
+		}
+	}()
 	b.commit(db, batch)
-
-	b.mu.Lock()
-	if len(b.queue) > 0 {
-		close(b.queue[0].lead)
-	} else {
-		b.leading = false
-	}
-	b.mu.Unlock()
 }
 
 func (b *batcher) commit(db *store.DB, batch []*batchJob) {
@@ -90,7 +95,7 @@ func (b *batcher) commit(db *store.DB, batch []*batchJob) {
 	}
 	// A caller that goes away must not spoil the others' transaction.
 	ctx := context.WithoutCancel(live[0].ctx)
-	err := db.Transact(ctx, func(tx *store.Tx) error {
+	err := transact(ctx, db, func(tx *store.Tx) error {
 		for _, j := range live {
 			if err := j.work(context.WithoutCancel(j.ctx), tx); err != nil {
 				return err
@@ -105,8 +110,19 @@ func (b *batcher) commit(db *store.DB, batch []*batchJob) {
 		return
 	}
 	for _, j := range live {
-		j.done <- db.Transact(j.ctx, func(tx *store.Tx) error { return j.work(j.ctx, tx) })
+		j.done <- transact(j.ctx, db, func(tx *store.Tx) error { return j.work(j.ctx, tx) })
 	}
+}
+
+// transact is db.Transact with a panic turned into the error of the
+// transaction, so that one filing's bug cannot leave the others waiting.
+func transact(ctx context.Context, db *store.DB, fn func(tx *store.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("filing panicked: %v", p)
+		}
+	}()
+	return db.Transact(ctx, fn)
 }
 
 // stmts are statements prepared once on the writer: SQLite parses a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -55,7 +56,8 @@ func TestConcurrentFilingsAllStored(t *testing.T) {
 	}
 }
 
-// A failing job fails alone: the others of its batch are retried and committed.
+// A failing or panicking job fails alone: the others of its batch are
+// retried and committed.
 func TestBatchFailureIsolated(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -80,6 +82,9 @@ func TestBatchFailureIsolated(t *testing.T) {
 				if i == 3 {
 					return bad
 				}
+				if i == 4 {
+					panic("bug")
+				}
 				_, err := tx.ExecContext(ctx, `INSERT INTO reports_counter (year, last) VALUES ($1, 1)`, 3000+i)
 				return err
 			})
@@ -101,11 +106,15 @@ func TestBatchFailureIsolated(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, err := range results {
-		if (i == 3) != errors.Is(err, bad) {
+		if (i == 3) != errors.Is(err, bad) || (i == 4) != (err != nil && strings.Contains(err.Error(), "panicked")) {
 			t.Errorf("job %d: %v", i, err)
 		}
 	}
-	if stored != len(results)-1 {
-		t.Errorf("%d rows stored, want %d", stored, len(results)-1)
+	if stored != len(results)-2 {
+		t.Errorf("%d rows stored, want %d", stored, len(results)-2)
+	}
+	// The batcher is free again.
+	if err := b.run(ctx, e.svc.db, func(context.Context, *store.Tx) error { return nil }); err != nil {
+		t.Error(err)
 	}
 }
