@@ -16,6 +16,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
 	"github.com/arengo-pa/arengo/internal/notify"
 	"github.com/arengo-pa/arengo/internal/portal"
+	"github.com/arengo-pa/arengo/internal/store"
 )
 
 var confirmLinkRE = regexp.MustCompile(`/segnalazioni-conferma/[A-Za-z0-9_-]+`)
@@ -78,6 +79,14 @@ func TestAnonymousReportConfirmationEmail(t *testing.T) {
 	app.Deps.DB.QueryRowContext(context.Background(), `SELECT id, confirm_code FROM reports_report WHERE number = $1`, number).Scan(&id, &code)
 	payload, _ := json.Marshal(map[string]string{"number": number, "email": "anna.bianchi@example.it", "code": code})
 	if err := m.sendConfirmation(context.Background(), events.Event{Type: "reports.confirmation_requested", AggregateID: id, Payload: payload}); err != nil {
+		t.Fatal(err)
+	}
+	// An event without address and code (what the event should become) works from the report alone.
+	if err := m.sendConfirmation(context.Background(), events.Event{Type: "reports.confirmation_requested", AggregateID: id, Payload: json.RawMessage(`{"number":"` + number + `"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// A stale code sends nothing new.
+	if err := m.sendConfirmation(context.Background(), events.Event{Type: "reports.confirmation_requested", AggregateID: store.NewID(), Payload: json.RawMessage(`{"code":"x"}`)}); err != nil {
 		t.Fatal(err)
 	}
 	var msgs int

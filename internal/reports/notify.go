@@ -66,35 +66,34 @@ func (m *Module) listen() {
 }
 
 // sendConfirmation asks the hub to e-mail the link to the address the
-// anonymous reporter gave (the hub knows no fiscal code for them). It is
-// idempotent per report; a report already confirmed, or whose code changed,
-// gets nothing; an address the hub refuses is logged and dropped, since
-// retrying cannot make it valid.
+// anonymous reporter gave (the hub knows no fiscal code for them). Address
+// and code are read from the report, not from the event, so the event need
+// not carry them; a code in the event that no longer matches (the report
+// was confirmed, or its code changed) means nothing is sent. Idempotent per
+// report; an address the hub refuses is logged and dropped, since retrying
+// cannot make it valid.
 func (m *Module) sendConfirmation(ctx context.Context, e events.Event) error {
 	s := m.svc
 	var p struct {
-		Number string `json:"number"`
-		Email  string `json:"email"`
-		Code   string `json:"code"`
+		Code string `json:"code"`
 	}
-	if err := e.Decode(&p); err != nil || p.Code == "" || p.Email == "" {
-		return nil
-	}
+	_ = e.Decode(&p)
 	return s.db.Transact(ctx, func(tx *store.Tx) error {
-		var title, code string
-		err := tx.QueryRowContext(ctx, `SELECT title, confirm_code FROM reports_report WHERE id = $1`, e.AggregateID).Scan(&title, &code)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && code != p.Code) {
+		var number, title, code, email string
+		err := tx.QueryRowContext(ctx, `SELECT number, title, confirm_code, reporter_email FROM reports_report WHERE id = $1`, e.AggregateID).
+			Scan(&number, &title, &code, &email)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (code == "" || email == "" || (p.Code != "" && p.Code != code))) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		_, err = s.notify.Notify(ctx, tx, kernel.Notification{Email: p.Email, Template: tmplConfirm,
-			Data:           map[string]any{"number": p.Number, "title": title, "url": s.baseURL + "/segnalazioni-conferma/" + p.Code},
+		_, err = s.notify.Notify(ctx, tx, kernel.Notification{Email: email, Template: tmplConfirm,
+			Data:           map[string]any{"number": number, "title": title, "url": s.baseURL + "/segnalazioni-conferma/" + code},
 			IdempotencyKey: tmplConfirm + ":" + e.AggregateID})
 		if errs.CodeOf(err) == errs.EINVALID {
 			if m.deps.Log != nil {
-				m.deps.Log.Warn("reports: confirmation e-mail refused by the hub", "report", p.Number, "error", errs.MessageOf(err))
+				m.deps.Log.Warn("reports: confirmation e-mail refused by the hub", "report", number, "error", errs.MessageOf(err))
 			}
 			return nil
 		}
