@@ -23,6 +23,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/blob"
@@ -98,12 +99,12 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 		return err
 	}
 	defer dropFloor()
-	t := time.Now()
+	t, c := time.Now(), cpuTime()
 	rows, err := minimalLoad(ctx, floorDB, files)
 	if err != nil {
 		return fmt.Errorf("minimal loader: %w", err)
 	}
-	floor := time.Since(t)
+	floor, floorCPU := time.Since(t), cpuTime()-c
 	fmt.Printf("  %s floor done, peak RSS so far %d MiB, rows written %d\n", engine, peakRSS()>>10, rowsWritten(ctx, floorDB))
 
 	db, drop, err := freshDB(ctx, dsn, "full")
@@ -132,7 +133,7 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	runtime.GC()
 	var peak atomic.Uint64
 	stop := sampleHeap(&peak, engine)
-	t = time.Now()
+	t, c = time.Now(), cpuTime()
 	for _, p := range files.All() {
 		f, err := os.Open(p)
 		if err != nil {
@@ -150,7 +151,7 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	if err != nil {
 		return err
 	}
-	full := time.Since(t)
+	full, fullCPU := time.Since(t), cpuTime()-c
 	stop()
 	fmt.Printf("  %s rows written: load %d, classify %d\n", engine, loadRows, rowsWritten(ctx, db)-loadRows)
 	// The Go heap is sampled above; the rest of the resident memory is the
@@ -168,6 +169,10 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	if err != nil {
 		return err
 	}
+	// The process's CPU time is steadier than wall time on a shared machine;
+	// on PostgreSQL most of the work is the server's and does not show here.
+	fmt.Printf("  %s process CPU: floor %s, reconcile %s, ratio %.2f; load average %s\n", engine, floorCPU.Round(time.Millisecond),
+		fullCPU.Round(time.Millisecond), floorCPU.Seconds()/fullCPU.Seconds(), loadAverage())
 	fmt.Printf("%-8s n=%-8d floor %-10s reconcile %-10s (load %s + classify %s)  ratio floor/reconcile %.2f  items %d  codes off %d  peak heap %d MiB  peak RSS %d MiB  raw rows %d\n",
 		engine, n, floor.Round(time.Millisecond), full.Round(time.Millisecond), loaded.Round(time.Millisecond), (full - loaded).Round(time.Millisecond),
 		floor.Seconds()/full.Seconds(), st.Changed, wrong, peak.Load()>>20, peakRSS()>>10, rows)
@@ -250,6 +255,24 @@ func sampleHeap(peak *atomic.Uint64, engine string) func() {
 		}
 	}()
 	return func() { close(done); <-stopped }
+}
+
+// cpuTime is the user and system CPU time of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }
 
 // peakRSS is the process's high-water resident set (Linux), in KiB.

@@ -118,8 +118,19 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 	var n int
 	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `DELETE FROM reconcile_dirty WHERE kind = $1 AND key IN
-			(SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) RETURNING key`, kind, classifyBatch)
+		// The batch is the first keys of the queue up to the classifyBatch-th:
+		// the claim deletes that range (no IN list to build) and returns what
+		// it deleted, including a key another transaction queued meanwhile.
+		var last sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT MAX(key) FROM (SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) b",
+			kind, classifyBatch).Scan(&last); err != nil {
+			return err
+		}
+		if !last.Valid {
+			n = 0
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last.String)
 		if err != nil {
 			return err
 		}
