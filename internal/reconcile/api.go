@@ -3,6 +3,7 @@ package reconcile
 import (
 	"bytes"
 	"context"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -20,10 +21,16 @@ type itemsInput struct {
 	To        string `query:"to" doc:"Al giorno (AAAA-MM-GG)"`
 	Search    string `query:"search" doc:"IUV, identificativo di flusso o chiave"`
 	Anomalies bool   `query:"anomalies" doc:"Solo voci da verificare o anomale"`
+	Amount    int64  `query:"amount_cents" doc:"Importo esatto in centesimi"`
+	PSP       string `query:"psp" doc:"PSP: identificativo o parte del nome (ricevuta o flusso)"`
 }
 
 func (in itemsInput) filter() (itemFilter, error) {
-	f := itemFilter{Kind: in.Kind, Code: in.Code, Severity: in.Severity, Search: in.Search, Anomalies: in.Anomalies}
+	f := itemFilter{Kind: in.Kind, Code: in.Code, Severity: in.Severity, Search: in.Search, Anomalies: in.Anomalies, PSP: strings.TrimSpace(in.PSP)}
+	if in.Amount < 0 {
+		return f, huma.Error422UnprocessableEntity("amount_cents: importo non valido")
+	}
+	f.Amount = in.Amount
 	var err error
 	if in.From != "" {
 		if f.From, err = time.Parse(time.DateOnly, in.From); err != nil {

@@ -4,18 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
+	"github.com/arengo-pa/arengo/internal/money"
 	"github.com/arengo-pa/arengo/internal/reconcile"
 	"github.com/arengo-pa/arengo/internal/reconcile/flows"
 	"github.com/arengo-pa/arengo/internal/reconcile/gen"
@@ -23,6 +26,12 @@ import (
 )
 
 const ec = "00644060287"
+
+// apiItem is what the search tests read of an item from the API.
+type apiItem struct {
+	Key, IUV    string
+	AmountCents int64 `json:"amount_cents"`
+}
 
 func upload(t *testing.T, app *kerneltest.App, c *http.Client, path string) string {
 	t.Helper()
@@ -204,6 +213,60 @@ func TestUploadClassifyAndBackOffice(t *testing.T) {
 	if res.StatusCode != 200 || page.Total == 0 || len(page.Items) != 5 || page.Items[0].Code != "IUV_NO_RT" {
 		t.Fatalf("api items: %d %+v", res.StatusCode, page)
 	}
+	// Search by amount and by PSP, in the back office and through the API.
+	var pkey, piuv, psp string
+	var amount int64
+	if err := app.Deps.DB.QueryRowContext(context.Background(), `SELECT i.key, i.iuv, i.amount_cents, r.psp_id FROM reconcile_item i
+		JOIN reconcile_receipt r ON r.iuv = i.iuv WHERE i.kind = 'payment' ORDER BY i.key LIMIT 1`).Scan(&pkey, &piuv, &amount, &psp); err != nil {
+		t.Fatal(err)
+	}
+	items := func(q string) (int, []apiItem) {
+		req, _ := http.NewRequest("GET", app.URL+"/api/v1/reconcile/items?page_size=100&"+q, nil)
+		req.Header.Set("Authorization", "Bearer "+key1)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var page struct {
+			Items []apiItem
+			Total int
+		}
+		if res.StatusCode != 200 || json.NewDecoder(res.Body).Decode(&page) != nil {
+			t.Fatalf("api items %s: %d", q, res.StatusCode)
+		}
+		return page.Total, page.Items
+	}
+	total, found := items(fmt.Sprintf("amount_cents=%d", amount))
+	if want := count(t, app, "SELECT COUNT(*) FROM reconcile_item WHERE amount_cents = $1", amount); total != want || want == 0 {
+		t.Fatalf("amount %d: %d items, want %d", amount, total, want)
+	}
+	for _, it := range found {
+		if it.AmountCents != amount {
+			t.Fatalf("amount filter returned %+v", it)
+		}
+	}
+	total, found = items("kind=payment&psp=" + url.QueryEscape(psp))
+	if total == 0 || total >= count(t, app, "SELECT COUNT(*) FROM reconcile_item WHERE kind = 'payment'") {
+		t.Fatalf("psp %s: %d payment items", psp, total)
+	}
+	for _, it := range found {
+		if count(t, app, `SELECT COUNT(*) FROM reconcile_receipt WHERE iuv = $1 AND psp_id = $2`, it.IUV, psp)+
+			count(t, app, `SELECT COUNT(*) FROM reconcile_flow_row r JOIN reconcile_flow f ON f.id = r.flow_id WHERE r.iuv = $1 AND f.psp_id = $2`, it.IUV, psp) == 0 {
+			t.Fatalf("psp %s: item %s paid through another PSP", psp, it.Key)
+		}
+	}
+	if total, found = items(fmt.Sprintf("psp=%s&amount_cents=%d", url.QueryEscape(psp), amount)); total == 0 || !slices.ContainsFunc(found, func(it apiItem) bool { return it.Key == pkey }) {
+		t.Fatalf("psp and amount: %s missing from %+v", pkey, found)
+	}
+	euro := strings.Replace(money.FormatCents(amount), ".", ",", 1)
+	if _, body := get(t, c, app.URL+"/admin/riconciliazione/voci?importo="+url.QueryEscape(euro)+"&psp="+url.QueryEscape(psp)); !strings.Contains(body, pkey) || !strings.Contains(body, `value="`+euro+`"`) {
+		t.Fatalf("back office search by amount %s and PSP %s: %s missing", euro, psp, pkey)
+	}
+	if _, body := get(t, c, app.URL+"/admin/riconciliazione/voci?psp=nessun-psp-cosi"); !strings.Contains(body, "Nessuna voce con questi filtri") {
+		t.Fatal("unknown PSP matched items")
+	}
+
 	req, _ = http.NewRequest("POST", app.URL+"/api/v1/reconcile/files?name=x.xml", strings.NewReader("<x/>"))
 	req.Header.Set("Authorization", "Bearer "+key1)
 	req.Header.Set("Content-Type", "application/octet-stream")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/money"
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 )
 
@@ -17,6 +18,13 @@ type itemFilter struct {
 	From, To                     time.Time
 	Anomalies                    bool // severity WARNING or ERROR
 	Hidden                       string
+	// Amount is the exact amount in cents (0 = any); AmountText is what the
+	// operator typed, kept for the form and the links.
+	Amount     int64
+	AmountText string
+	// PSP matches the PSP's identifier or part of its name, on the receipt or
+	// the reporting flow of a payment, and on a flow.
+	PSP string
 }
 
 func filterFrom(q url.Values) itemFilter {
@@ -24,7 +32,30 @@ func filterFrom(q url.Values) itemFilter {
 		Anomalies: q.Get("anomalie") == "1", Hidden: q.Get("nascosti")}
 	f.From, _ = time.Parse(time.DateOnly, q.Get("dal"))
 	f.To, _ = time.Parse(time.DateOnly, q.Get("al"))
+	f.setAmount(q.Get("importo"))
+	f.PSP = strings.TrimSpace(q.Get("psp"))
 	return f
+}
+
+// setAmount reads an amount typed as "12,50", "12.50" or "1.234,50"; one
+// that does not parse filters nothing and stays in the form to be corrected.
+func (f *itemFilter) setAmount(s string) bool {
+	f.AmountText = strings.TrimSpace(s)
+	f.Amount = 0
+	if f.AmountText == "" {
+		return true
+	}
+	t := f.AmountText
+	if strings.Contains(t, ",") {
+		t = strings.ReplaceAll(t, ".", "")
+		t = strings.ReplaceAll(t, ",", ".")
+	}
+	c, err := money.ParseCents(t, false)
+	if err != nil || c <= 0 {
+		return false
+	}
+	f.Amount = c
+	return true
 }
 
 // Query rebuilds the filter's URL query (for pagination and export links).
@@ -40,6 +71,8 @@ func (f itemFilter) Query() string {
 	set("gravita", f.Severity)
 	set("cerca", f.Search)
 	set("nascosti", f.Hidden)
+	set("importo", f.AmountText)
+	set("psp", f.PSP)
 	if f.Anomalies {
 		v.Set("anomalie", "1")
 	}
@@ -87,6 +120,16 @@ func (f itemFilter) where() (string, []any) {
 		args = append(args, f.Search)
 		n := len(args)
 		conds = append(conds, fmt.Sprintf("(iuv = $%d OR iuf = $%d OR key = $%d)", n, n, n))
+	}
+	if f.Amount > 0 {
+		add("amount_cents = ?", f.Amount)
+	}
+	if f.PSP != "" {
+		args = append(args, f.PSP, "%"+strings.ToLower(f.PSP)+"%")
+		a, b := len(args)-1, len(args)
+		conds = append(conds, fmt.Sprintf(`((kind = 'payment' AND iuv IN (SELECT iuv FROM reconcile_receipt WHERE psp_id = $%[1]d OR LOWER(psp_name) LIKE $%[2]d
+			UNION SELECT r.iuv FROM reconcile_flow_row r JOIN reconcile_flow fl ON fl.id = r.flow_id WHERE fl.psp_id = $%[1]d OR LOWER(fl.psp_name) LIKE $%[2]d))
+			OR (kind = 'flow' AND key IN (SELECT iuf FROM reconcile_flow WHERE psp_id = $%[1]d OR LOWER(psp_name) LIKE $%[2]d)))`, a, b))
 	}
 	if len(conds) == 0 {
 		return "", nil
