@@ -105,8 +105,81 @@ func (m *Module) itemDetail(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			data["Movement"] = mv
 		}
+		link, err := m.ledger.LinkOf(r.Context(), m.deps.DB, it.Key)
+		if err != nil {
+			m.deps.Web.Error(w, r, err)
+			return
+		}
+		if link != nil {
+			data["Link"] = link
+		} else if it.IUV == "" && (it.Code == string(match.TESNoMatch) || it.Code == string(match.TESNoIUFOrIUV)) {
+			candidates, err := m.ledger.LinkCandidates(r.Context(), it.AmountCents, 30)
+			if err != nil {
+				m.deps.Web.Error(w, r, err)
+				return
+			}
+			data["Linkable"] = true
+			data["Candidates"] = candidates
+		}
 	}
 	m.deps.Web.Render(w, r, m.pages.item, data)
+}
+
+// movementLink links by hand a treasury movement whose causale lost the flow
+// identifier (truncated by the bank, or missing) to the flow the operator
+// picked; audited, and undone by movementUnlink.
+func (m *Module) movementLink(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.FormValue("movimento")
+	iuf := strings.TrimSpace(r.FormValue("iuf_manuale"))
+	if iuf == "" {
+		iuf = r.FormValue("iuf")
+	}
+	if iuf == "" {
+		m.deps.Web.Error(w, r, errs.Field("iuf", "Scegli il flusso di rendicontazione da collegare"))
+		return
+	}
+	p := auth.FromContext(ctx)
+	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		k, err := m.ledger.LinkMovement(ctx, tx, id, iuf, p.Name)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.link", ObjectType: "reconcile_movement", ObjectID: id,
+			Before: map[string]any{"iuf": k.CausaleIUF, "truncated": k.CausaleTruncated}, After: map[string]any{"iuf": k.IUF}})
+	})
+	m.afterLink(w, r, id, "collegato", err)
+}
+
+// movementUnlink undoes a manual link (audited).
+func (m *Module) movementUnlink(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.FormValue("movimento")
+	p := auth.FromContext(ctx)
+	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		k, err := m.ledger.UnlinkMovement(ctx, tx, id, p.Name)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.unlink", ObjectType: "reconcile_movement", ObjectID: id,
+			Before: map[string]any{"iuf": k.IUF, "linked_by": k.LinkedBy}, After: map[string]any{"iuf": k.CausaleIUF, "truncated": k.CausaleTruncated}})
+	})
+	m.afterLink(w, r, id, "scollegato", err)
+}
+
+func (m *Module) afterLink(w http.ResponseWriter, r *http.Request, id, outcome string, err error) {
+	var le *ledger.LinkError
+	if errors.As(err, &le) {
+		err = errs.Field("iuf", "%s", le.Msg)
+	}
+	if err == nil {
+		err = m.scheduleClassify(r.Context())
+	}
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/riconciliazione/voce?tipo=movement&chiave="+urlQuery(id)+"&esito="+outcome, http.StatusSeeOther)
 }
 
 // itemAnnotate saves an operator's note and the hidden flag; both survive

@@ -189,6 +189,64 @@ func TestUploadClassifyAndBackOffice(t *testing.T) {
 		t.Fatal("annotation not audited")
 	}
 
+	// A movement whose causale lost the flow id is linked by hand to a flow
+	// not yet collected, then the link is undone; both steps audited.
+	ctx := context.Background()
+	var mov, flowIUF, matched string
+	app.Deps.DB.QueryRowContext(ctx, `SELECT i.key FROM reconcile_item i JOIN reconcile_movement m ON m.id = i.key
+		WHERE i.kind = 'movement' AND i.code = 'TES_NO_MATCH' AND m.truncated = TRUE ORDER BY i.key LIMIT 1`).Scan(&mov)
+	app.Deps.DB.QueryRowContext(ctx, "SELECT key FROM reconcile_item WHERE kind = 'flow' AND code = 'IUF_NO_TES' ORDER BY key LIMIT 1").Scan(&flowIUF)
+	app.Deps.DB.QueryRowContext(ctx, "SELECT key FROM reconcile_item WHERE kind = 'movement' AND code = 'RT_IUF_TES' ORDER BY key LIMIT 1").Scan(&matched)
+	if mov == "" || flowIUF == "" || matched == "" {
+		t.Fatalf("generated day without a truncated movement (%q), an uncollected flow (%q) or a matched movement (%q)", mov, flowIUF, matched)
+	}
+	if _, detail := get(t, c, app.URL+"/admin/riconciliazione/voce?tipo=movement&chiave="+url.QueryEscape(mov)); !strings.Contains(detail, `id="collega"`) ||
+		!strings.Contains(detail, `<option value="`+flowIUF+`">`) {
+		t.Fatalf("movement %s: no link form offering flow %s", mov, flowIUF)
+	}
+	if _, detail := get(t, c, app.URL+"/admin/riconciliazione/voce?tipo=movement&chiave="+url.QueryEscape(matched)); strings.Contains(detail, `id="collega"`) {
+		t.Fatal("a matched movement offers a manual link")
+	}
+	itemCode := func(kind, key string) string {
+		var code string
+		app.Deps.DB.QueryRowContext(ctx, "SELECT code FROM reconcile_item WHERE kind = $1 AND key = $2", kind, key).Scan(&code)
+		return code
+	}
+	post := func(path string, v url.Values) int {
+		res, err := c.PostForm(app.URL+path, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if code := post("/admin/riconciliazione/collega", url.Values{"movimento": {matched}, "iuf": {flowIUF}}); code == http.StatusSeeOther || code < 400 {
+		t.Fatalf("linking a matched movement: %d", code)
+	}
+	if code := post("/admin/riconciliazione/collega", url.Values{"movimento": {mov}, "iuf_manuale": {"flusso-inesistente"}}); code == http.StatusSeeOther || code < 400 {
+		t.Fatalf("linking to an unknown flow: %d", code)
+	}
+	if code := post("/admin/riconciliazione/collega", url.Values{"movimento": {mov}, "iuf": {flowIUF}}); code != http.StatusSeeOther {
+		t.Fatalf("link: %d", code)
+	}
+	kerneltest.Eventually(t, 60*time.Second, "linked movement and flow reclassified", func() bool {
+		return itemCode("movement", mov) == "IUF_TES_DIV_IMP" && itemCode("flow", flowIUF) == "IUF_TES_DIV_IMP"
+	})
+	if _, detail := get(t, c, app.URL+"/admin/riconciliazione/voce?tipo=movement&chiave="+url.QueryEscape(mov)); !strings.Contains(detail, "Collegato a mano al flusso") ||
+		!strings.Contains(detail, `id="scollega"`) {
+		t.Fatal("linked movement: link not shown or not undoable")
+	}
+	if code := post("/admin/riconciliazione/scollega", url.Values{"movimento": {mov}}); code != http.StatusSeeOther {
+		t.Fatalf("unlink: %d", code)
+	}
+	kerneltest.Eventually(t, 60*time.Second, "unlinked movement and flow back to their codes", func() bool {
+		return itemCode("movement", mov) == "TES_NO_MATCH" && itemCode("flow", flowIUF) == "IUF_NO_TES"
+	})
+	if count(t, app, "SELECT COUNT(*) FROM kernel_audit WHERE action = 'reconcile.link' AND object_id = $1", mov) != 1 ||
+		count(t, app, "SELECT COUNT(*) FROM kernel_audit WHERE action = 'reconcile.unlink' AND object_id = $1", mov) != 1 {
+		t.Fatal("link and unlink not audited")
+	}
+
 	// Without the permission the back office is closed.
 	other := app.Client(t)
 	app.LoginStaff(t, other, "anagrafe")
