@@ -53,7 +53,18 @@ func insertMany(ctx context.Context, tx *store.Tx, engine store.Engine, table st
 
 func insertSQL(engine store.Engine, table string, cols []string, n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	if engine == store.SQLite {
+		// A multi-row INSERT that may stop half-way (a conflict under the default
+		// ABORT, an immediate foreign key) makes SQLite keep a statement journal
+		// (pages copied to a temporary file) so the statement alone can be undone.
+		// Nothing here is undone alone: any error rolls the whole transaction
+		// back. OR FAIL gives that outcome without the journal, for tables whose
+		// foreign keys are deferred (payments_transfer, migration 003).
+		b.WriteString("INSERT OR FAIL INTO ")
+	} else {
+		b.WriteString("INSERT INTO ")
+	}
+	b.WriteString(table + " (" + strings.Join(cols, ", ") + ") VALUES ")
 	p := 0
 	for i := 0; i < n; i++ {
 		if i > 0 {

@@ -83,7 +83,7 @@ func (r *Reader) parse(line string) *Row {
 		if first, dup := r.seenIUD[iud]; dup {
 			row.Problems = append(row.Problems, Problem{"PAA_IMPORT_IUD_DUPLICATO", fmt.Sprintf("IUD %s già presente alla riga %d del file", iud, first)})
 		} else {
-			r.seenIUD[iud] = r.line
+			r.seenIUD[strings.Clone(iud)] = r.line // not a substring: it would keep the whole line
 		}
 	}
 	return row
@@ -92,6 +92,18 @@ func (r *Reader) parse(line string) *Row {
 // splitFields splits on ";" outside double quotes, then strips the quotes
 // ("" inside a quoted field stands for one quote). ok is false on an open quote.
 func splitFields(line string) (fields []string, ok bool) {
+	if strings.IndexByte(line, '"') < 0 {
+		// No quotes (nearly every row): the fields are substrings of the line.
+		fields = make([]string, 0, strings.Count(line, ";")+1)
+		for {
+			i := strings.IndexByte(line, ';')
+			if i < 0 {
+				return append(fields, line), true
+			}
+			fields = append(fields, line[:i])
+			line = line[i+1:]
+		}
+	}
 	var cur strings.Builder
 	inQuotes := false
 	flush := func() {
