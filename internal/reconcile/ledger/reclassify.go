@@ -16,7 +16,7 @@ import (
 )
 
 // classifyBatch is how many keys one transaction reclassifies.
-const classifyBatch = 1000
+const classifyBatch = 4000
 
 // analyzeAbove is the backlog after which statistics are refreshed first: a
 // bulk load leaves the planners guessing, and a guess of "few rows" turns each
@@ -508,17 +508,23 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 
 func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) error {
 	args := anys(ids)
-	rows, err := tx.QueryContext(ctx, "SELECT id, amount_cents, op_date, iuf, iuv, truncated FROM reconcile_movement WHERE id IN ("+params(tx.Engine, 1, len(ids))+")", args...)
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.amount_cents, m.op_date, m.iuf, m.iuv, m.truncated, COALESCE(k.linked_by, '')
+		FROM reconcile_movement m LEFT JOIN reconcile_link k ON k.movement_id = m.id WHERE m.id IN (`+params(tx.Engine, 1, len(ids))+")", args...)
 	if err != nil {
 		return err
 	}
 	var ms []match.MovementEvidence
+	linkedBy := map[string]string{}
 	iuvSet := map[string]bool{}
 	for rows.Next() {
 		var m match.MovementEvidence
-		if err := rows.Scan(&m.ID, &m.AmountCents, &m.Date, &m.IUF, &m.IUV, &m.Truncated); err != nil {
+		var by string
+		if err := rows.Scan(&m.ID, &m.AmountCents, &m.Date, &m.IUF, &m.IUV, &m.Truncated, &by); err != nil {
 			rows.Close()
 			return err
+		}
+		if by != "" {
+			linkedBy[m.ID] = by
 		}
 		if m.IUV != "" {
 			iuvSet[m.IUV] = true
@@ -570,7 +576,11 @@ func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) err
 			m.ReceiptCents, m.HasReceipt = receipts[m.IUV]
 			m.CreditCents = credits[m.IUV]
 		}
-		items = append(items, match.ClassifyMovement(m))
+		it := match.ClassifyMovement(m)
+		if by, ok := linkedBy[m.ID]; ok {
+			it.Why.Text += " Collegato a mano al flusso " + m.IUF + " da " + by + "."
+		}
+		items = append(items, it)
 	}
 	old, err := rn.existing(ctx, tx, match.KindMovement, "kind = $1 AND key IN ("+params(tx.Engine, 2, len(ids))+")", append([]any{match.KindMovement}, args...)...)
 	if err != nil {
