@@ -3,10 +3,11 @@ package reports
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/reports/open311"
@@ -62,7 +63,8 @@ func refreshFragment(ctx context.Context, tx *store.Tx, id string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE reports_report SET o311_json = $1, o311_xml = $2 WHERE id = $3`, frag.JSON, frag.XML, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE reports_report SET o311_json = $1, o311_xml = $2, o311_rev = o311_rev + 1 WHERE id = $3`,
+		frag.JSON, frag.XML, id); err != nil {
 		return fmt.Errorf("open311 fragment of %s: %w", id, err)
 	}
 	return nil
@@ -79,6 +81,39 @@ type open311Shared struct {
 }
 
 type sharedCategory struct{ service, notice string }
+
+// fillMemo keeps encoded labels by their text: the labels are read from
+// the tables for every page, but encoding them again is wasted work.
+type fillMemo struct {
+	mu sync.Mutex
+	m  map[fillKey]string
+}
+
+type fillKey struct {
+	f    open311.Format
+	kind byte
+	a, b string
+}
+
+func (m *fillMemo) get(k fillKey, encode func() (string, error)) (string, error) {
+	m.mu.Lock()
+	v, ok := m.m[k]
+	m.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := encode()
+	if err != nil {
+		return "", err
+	}
+	m.mu.Lock()
+	if m.m == nil || len(m.m) >= 4096 {
+		m.m = map[fillKey]string{}
+	}
+	m.m[k] = v
+	m.mu.Unlock()
+	return v, nil
+}
 
 func (s *Service) loadOpen311Shared(ctx context.Context, f open311.Format, baseURL string) (*open311Shared, error) {
 	fills, err := open311.NewFills(f, baseURL)
@@ -100,7 +135,7 @@ func (s *Service) loadOpen311Shared(ctx context.Context, f open311.Format, baseU
 			return nil, err
 		}
 		if kind == "s" {
-			if sh.states[id], err = fills.StateFill(open311.Text(name)); err != nil {
+			if sh.states[id], err = s.fills.get(fillKey{f, 's', name, ""}, func() (string, error) { return fills.StateFill(open311.Text(name)) }); err != nil {
 				return nil, err
 			}
 			continue
@@ -109,10 +144,11 @@ func (s *Service) loadOpen311Shared(ctx context.Context, f open311.Format, baseU
 			continue
 		}
 		var c sharedCategory
-		if c.service, err = fills.ServiceFill(name, code); err != nil {
+		if c.service, err = s.fills.get(fillKey{f, 'c', name, code}, func() (string, error) { return fills.ServiceFill(name, code) }); err != nil {
 			return nil, err
 		}
-		if c.notice, err = fills.NoticeFill(open311.Text(fmt.Sprintf("Risposta prevista entro %d giorni", days))); err != nil {
+		notice := fmt.Sprintf("Risposta prevista entro %d giorni", days)
+		if c.notice, err = s.fills.get(fillKey{f, 'n', notice, ""}, func() (string, error) { return fills.NoticeFill(open311.Text(notice)) }); err != nil {
 			return nil, err
 		}
 		sh.cats[id], sh.byCode[code] = c, id
@@ -176,15 +212,24 @@ func (s *Service) Open311Page(ctx context.Context, q open311.Query, f open311.Fo
 	// Only public categories, on the report's own column so that the
 	// listing index filters it.
 	conds = append(conds, in("r.category_id", cats))
-	col := "r.o311_json"
-	if f == open311.XML {
-		col = "r.o311_xml"
+	// With most fragments remembered, the page reads only the listing
+	// index and takes fragments from memory; otherwise (a new process, or
+	// the last page was mostly elsewhere) it reads them in the same query
+	// and remembers them.
+	memo := s.frags.of(f)
+	warm := memo.isWarm()
+	cols := "r.category_id, r.state, r.id, r.o311_rev"
+	if !warm {
+		cols += ", r.o311_json"
+		if f == open311.XML {
+			cols = "r.category_id, r.state, r.id, r.o311_rev, r.o311_xml"
+		}
 	}
 	if q.Extensions {
 		// The filing note carries the creation time.
-		col += ", r.created_at"
+		cols += ", r.created_at"
 	}
-	query := `SELECT r.id, r.category_id, r.state, ` + col + ` FROM reports_report r WHERE r.state_type <> 'hidden' AND ` +
+	query := `SELECT ` + cols + ` FROM reports_report r WHERE r.state_type <> 'hidden' AND ` +
 		strings.Join(conds, " AND ") + ` ORDER BY r.created_at DESC, r.id DESC LIMIT ` + arg(q.PageSize) + ` OFFSET ` + arg(q.Offset())
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -192,79 +237,222 @@ func (s *Service) Open311Page(ctx context.Context, q open311.Query, f open311.Fo
 	}
 	defer rows.Close()
 	type item struct {
-		id, cat, state, frag string
-		created              time.Time
+		state, service, notice string // fills
+		id                     string // for fragments not remembered, and notes
+		rev                    int64
+		parts                  open311.Parts
+		created                time.Time
 	}
-	var items []item
-	var id, cat, state string
-	var frag sql.RawBytes
+	items := make([]item, 0, min(q.PageSize, 1000))
+	var cat, state, id, frag sql.RawBytes
+	var rev int64
 	var created time.Time
-	dest := []any{&id, &cat, &state, &frag}
+	dest := []any{&cat, &state, &id, &rev}
+	if !warm {
+		dest = append(dest, &frag)
+	}
 	if q.Extensions {
 		dest = append(dest, &created)
 	}
+	var misses []int
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if len(frag) == 0 {
-			// A report written before fragments existed (migration 002):
-			// this page is rendered from the rows.
+		c, okc := sh.cats[string(cat)]
+		st, oks := sh.states[string(state)]
+		if !okc || !oks {
+			// A state or category newer than the labels read above.
 			rows.Close()
 			return s.open311PageSlow(ctx, q, f, baseURL)
 		}
-		if !q.Extensions {
-			// The common case: straight into the page, no copy kept.
-			if err := s.addToPage(page, sh, cat, state, string(frag), nil); err != nil {
+		it := item{state: st, service: c.service, notice: c.notice, rev: rev, created: created}
+		switch pt, ok := memo.get(string(id), rev); {
+		case ok:
+			it.parts = pt
+			if q.Extensions {
+				it.id = string(id)
+			}
+		case warm:
+			it.id = string(id)
+			misses = append(misses, len(items))
+		default:
+			if len(frag) == 0 {
+				// Written before fragments existed (migration 002).
 				rows.Close()
 				return s.open311PageSlow(ctx, q, f, baseURL)
 			}
-			continue
+			it.id = string(id)
+			if it.parts, err = open311.SplitFragment(string(frag)); err != nil {
+				return nil, err
+			}
+			memo.put(it.id, rev, it.parts)
 		}
-		items = append(items, item{id: id, cat: cat, state: state, frag: string(frag), created: created})
+		items = append(items, it)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-	if len(items) == 0 {
-		return page.Bytes(), nil
-	}
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.id
-	}
-	notes, err := s.publicNotes(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, it := range items {
-		all := append([]open311.Note{{Datetime: open311.At(it.created), Description: filedText, Type: KindCreated}}, notes[it.id]...)
-		enc, err := open311.EncodeNotes(f, all)
+	memo.observe(len(items)-len(misses), len(items))
+	// Fragments not remembered (or changed since) are read by id.
+	for len(misses) > 0 {
+		chunk := misses[:min(len(misses), 100)]
+		misses = misses[len(chunk):]
+		ids := make([]string, len(chunk))
+		for i, k := range chunk {
+			ids[i] = items[k].id
+		}
+		got, err := s.readFragments(ctx, f, ids)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.addToPage(page, sh, it.cat, it.state, it.frag, enc); err != nil {
-			return s.open311PageSlow(ctx, q, f, baseURL)
+		for _, k := range chunk {
+			fr, ok := got[items[k].id]
+			if !ok || fr.rev != items[k].rev || fr.frag == "" {
+				// Changed between the two reads, or written before
+				// fragments existed (migration 002): render from the rows.
+				return s.open311PageSlow(ctx, q, f, baseURL)
+			}
+			if items[k].parts, err = open311.SplitFragment(fr.frag); err != nil {
+				return nil, err
+			}
+			memo.put(items[k].id, fr.rev, items[k].parts)
 		}
+	}
+	var notes map[string][]open311.Note
+	if q.Extensions && len(items) > 0 {
+		ids := make([]string, len(items))
+		for i, it := range items {
+			ids[i] = it.id
+		}
+		if notes, err = s.publicNotes(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	for i := range items {
+		it := &items[i]
+		var enc []byte
+		if q.Extensions {
+			all := append([]open311.Note{{Datetime: open311.At(it.created), Description: filedText, Type: KindCreated}}, notes[it.id]...)
+			if enc, err = open311.EncodeNotes(f, all); err != nil {
+				return nil, err
+			}
+		}
+		page.AddParts(&it.parts, it.state, it.service, it.notice, enc)
 	}
 	return page.Bytes(), nil
 }
 
-// errUnknownLabel: a report's state or category was added after the page
-// read the labels; the page is then rendered from the rows.
-var errUnknownLabel = errors.New("open311: state or category newer than the page's labels")
+// readFragments reads the stored fragments of the given reports.
+func (s *Service) readFragments(ctx context.Context, f open311.Format, ids []string) (map[string]storedFrag, error) {
+	col := "o311_json"
+	if f == open311.XML {
+		col = "o311_xml"
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, o311_rev, `+col+` FROM reports_report WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("open311 fragments: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]storedFrag, len(ids))
+	for rows.Next() {
+		var id string
+		var m storedFrag
+		if err := rows.Scan(&id, &m.rev, &m.frag); err != nil {
+			return nil, err
+		}
+		out[id] = m
+	}
+	return out, rows.Err()
+}
 
-func (s *Service) addToPage(p *open311.Page, sh *open311Shared, cat, state, frag string, notes []byte) error {
-	c, ok := sh.cats[cat]
-	if !ok {
-		return errUnknownLabel
+type storedFrag struct {
+	rev  int64
+	frag string
+}
+
+// fragMemo remembers fragments in this process by report id and revision
+// (o311_rev, bumped by every rewrite and read from the listing index with
+// every page), so a remembered fragment is used only while it is still the
+// stored one: no staleness, whichever process changed the report.
+type fragMemo struct {
+	json, xml fragTable
+}
+
+type fragTable struct {
+	mu sync.RWMutex
+	m  map[string]memoFrag
+	// warm: the last page found at least half of its fragments here.
+	warm atomic.Bool
+}
+
+type memoFrag struct {
+	rev   int64
+	parts open311.Parts
+}
+
+// maxMemoFrags bounds each format's memo (about 30 MB of fragments).
+const maxMemoFrags = 50_000
+
+func (m *fragMemo) of(f open311.Format) *fragTable {
+	if f == open311.XML {
+		return &m.xml
 	}
-	st, ok := sh.states[state]
-	if !ok {
-		return errUnknownLabel
+	return &m.json
+}
+
+func (t *fragTable) isWarm() bool { return t.warm.Load() }
+
+// observe records how many of a page's fragments were remembered.
+func (t *fragTable) observe(hits, total int) {
+	t.warm.Store(total == 0 || 2*hits >= total)
+}
+
+func (t *fragTable) get(id string, rev int64) (open311.Parts, bool) {
+	t.mu.RLock()
+	e, ok := t.m[id]
+	t.mu.RUnlock()
+	if !ok || e.rev != rev {
+		return open311.Parts{}, false
 	}
-	return p.Add(frag, st, c.service, c.notice, notes)
+	return e.parts, true
+}
+
+func (t *fragTable) put(id string, rev int64, parts open311.Parts) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = map[string]memoFrag{}
+	}
+	if len(t.m) >= maxMemoFrags {
+		// Forget a tenth, whichever the map yields first.
+		n := maxMemoFrags / 10
+		for k := range t.m {
+			delete(t.m, k)
+			if n--; n == 0 {
+				break
+			}
+		}
+	}
+	t.m[id] = memoFrag{rev: rev, parts: parts}
+}
+
+// ForgetOpen311Fragments empties this process's fragment memo: the
+// benchmark uses it to measure pages whose fragments all come from the
+// database.
+func (s *Service) ForgetOpen311Fragments() {
+	for _, t := range []*fragTable{&s.frags.json, &s.frags.xml} {
+		t.mu.Lock()
+		t.m = nil
+		t.mu.Unlock()
+		t.warm.Store(false)
+	}
 }
 
 // open311PageSlow renders every report of the page from its row.

@@ -217,3 +217,31 @@ func TestOpen311PageWithoutStoredFragments(t *testing.T) {
 	}
 	samePages(t, e, "extensions=true")
 }
+
+// A fragment this process remembers is dropped as soon as the stored one
+// is rewritten, by whichever process.
+func TestOpen311MemoFollowsStoredRevision(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r, err := e.svc.Create(ctx, NewReport{CategoryCode: "rifiuti", Title: "Sacchi", Details: "In strada", Address: "Via Roma",
+		Channel: "web", Reporter: Reporter{Kind: ByCitizen, FiscalCode: "RSSMRA80A01H501U"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := open311.Query{IDs: []string{r.Number}, Page: 1, PageSize: 10}
+	if _, err := e.svc.Open311Page(ctx, q, open311.JSON, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.svc.frags.json.get(r.ID, 0); !ok {
+		t.Fatal("fragment not remembered")
+	}
+	// Another process rewrites it.
+	if _, err := e.svc.db.ExecContext(ctx, `UPDATE reports_report SET o311_json = REPLACE(o311_json, 'Sacchi', 'Sacchetti'),
+		o311_rev = o311_rev + 1 WHERE id = $1`, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	page, err := e.svc.Open311Page(ctx, q, open311.JSON, "")
+	if err != nil || !strings.Contains(string(page), "Sacchetti") {
+		t.Fatalf("page after the rewrite: %s %v", page, err)
+	}
+}

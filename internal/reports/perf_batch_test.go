@@ -118,3 +118,29 @@ func TestBatchFailureIsolated(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// Numbers keep their format on both engines (PostgreSQL takes them inside
+// the insert), past six digits too.
+func TestNumbersPastSixDigits(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	year := e.svc.now().In(rome).Year()
+	if _, err := e.svc.db.ExecContext(ctx, `INSERT INTO reports_counter (year, last) VALUES ($1, 999998)`, year); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"999999", "1000000"} {
+		r, err := e.svc.Create(ctx, NewReport{CategoryCode: "rifiuti", Title: "Sacchi", Details: "In strada", Address: "Via Roma",
+			Channel: "web", Reporter: Reporter{Kind: ByCitizen, FiscalCode: "RSSMRA80A01H501U"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if exp := fmt.Sprintf("SGN-%d-%s", year, want); r.Number != exp {
+			t.Errorf("number %s, want %s", r.Number, exp)
+		}
+		got, err := e.svc.Get(ctx, r.Number)
+		if err != nil || got.ID != r.ID {
+			t.Errorf("stored under %s: %v", r.Number, err)
+		}
+	}
+	samePages(t, e, "")
+}

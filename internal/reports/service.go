@@ -31,6 +31,10 @@ type Service struct {
 	prepared stmts
 	// keys remembers Open311 API keys found valid (open311_keys.go).
 	keys keyCache
+	// fills keeps encoded state and category labels, frags remembered
+	// fragments (open311_fragment.go).
+	fills fillMemo
+	frags fragMemo
 }
 
 // event appends a reports.* event for the report in tx. Every change to a

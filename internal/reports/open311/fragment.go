@@ -247,29 +247,55 @@ func NewPage(fl Fills, sizeHint int) *Page {
 	return p
 }
 
+// Parts is a fragment cut at its holes, ready to be added to pages without
+// searching it again. The strings share the fragment's memory.
+type Parts struct {
+	head, mid, tail, media string
+	base                   bool // media is a path after the base URL
+}
+
+// SplitFragment cuts frag (JSON or XML) at its holes.
+func SplitFragment(frag string) (Parts, error) {
+	i := strings.IndexByte(frag, holeStatusNotes)
+	k := strings.IndexByte(frag, holeNotice)
+	if i < 0 || k < i+2 || frag[i+1] != holeService {
+		return Parts{}, fmt.Errorf("open311: malformed fragment")
+	}
+	pt := Parts{head: frag[:i], mid: frag[i+2 : k], tail: frag[k+1:]}
+	if b := strings.IndexByte(pt.tail, holeBase); b >= 0 {
+		pt.tail, pt.media, pt.base = pt.tail[:b], pt.tail[b+1:], true
+	}
+	return pt, nil
+}
+
 // Add appends one request: frag is its fragment in the page's format,
 // state, service and notice the fills of its state and category, notes its
 // encoded notes (see EncodeNotes) or nil.
 func (p *Page) Add(frag, state, service, notice string, notes []byte) error {
+	pt, err := SplitFragment(frag)
+	if err != nil {
+		return err
+	}
+	p.AddParts(&pt, state, service, notice, notes)
+	return nil
+}
+
+// AddParts is Add for a fragment already split.
+func (p *Page) AddParts(pt *Parts, state, service, notice string, notes []byte) {
 	if p.fl.f == JSON && p.n > 0 {
 		p.buf = append(p.buf, ',')
 	}
 	p.n++
-	i := strings.IndexByte(frag, holeStatusNotes)
-	k := strings.IndexByte(frag, holeNotice)
-	if i < 0 || k < i+2 || frag[i+1] != holeService {
-		return fmt.Errorf("open311: malformed fragment")
-	}
-	p.buf = append(p.buf, frag[:i]...)
+	p.buf = append(p.buf, pt.head...)
 	p.buf = append(p.buf, state...)
 	p.buf = append(p.buf, service...)
-	p.buf = append(p.buf, frag[i+2:k]...)
+	p.buf = append(p.buf, pt.mid...)
 	p.buf = append(p.buf, notice...)
-	rest := frag[k+1:]
-	if b := strings.IndexByte(rest, holeBase); b >= 0 {
-		p.buf = append(p.buf, rest[:b]...)
+	rest := pt.tail
+	if pt.base {
+		p.buf = append(p.buf, pt.tail...)
 		p.buf = append(p.buf, p.fl.base...)
-		rest = rest[b+1:]
+		rest = pt.media
 	}
 	end := "}"
 	if p.fl.f == XML {
@@ -281,13 +307,12 @@ func (p *Page) Add(frag, state, service, notice string, notes []byte) error {
 	}
 	if notes == nil {
 		p.buf = append(p.buf, rest...)
-		return nil
+		return
 	}
 	// The notes go last, before the closing of the request.
 	p.buf = append(p.buf, strings.TrimSuffix(rest, end)...)
 	p.buf = append(p.buf, notes...)
 	p.buf = append(p.buf, end...)
-	return nil
 }
 
 var emptyXMLNotes = []byte("<notes></notes>")
