@@ -216,8 +216,10 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 			return err
 		}
 		if confirm != "" {
-			// The e-mail with the link is sent by whoever handles this event.
-			return s.appendEvent(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number, "email": r.Reporter.Email, "code": confirm})
+			// The e-mail with the link is sent by whoever handles this event,
+			// reading address and code from the report: neither the personal
+			// address nor the secret code goes into the event log.
+			return s.appendEvent(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number})
 		}
 		return s.notifyReporter(ctx, tx, r, tmplCreated, map[string]any{"number": r.Number, "title": r.Title,
 			"deadline": r.DeadlineAt.In(rome).Format("02/01/2006")})

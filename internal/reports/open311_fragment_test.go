@@ -120,6 +120,13 @@ func TestOpen311FragmentsFollowEveryChange(t *testing.T) {
 	if err := e.svc.db.QueryRowContext(ctx, `SELECT confirm_code FROM reports_report WHERE id = $1`, anon.ID).Scan(&code); err != nil {
 		t.Fatal(err)
 	}
+	var payload string
+	if err := e.svc.db.QueryRowContext(ctx, `SELECT payload FROM kernel_outbox WHERE type = 'reports.confirmation_requested'`).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(payload, "anonimo@") || strings.Contains(payload, code) || !strings.Contains(payload, anon.Number) {
+		t.Errorf("confirmation event payload %s: want the number only", payload)
+	}
 	if _, err := e.svc.Confirm(ctx, code); err != nil {
 		t.Fatal(err)
 	}
