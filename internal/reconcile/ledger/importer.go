@@ -333,8 +333,12 @@ func addReceipt(in *inserter, r flows.Receipt, fileID any) error {
 func (l *Ledger) importReceipts(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
 	ins := receiptInserter(ctx, tx).background()
 	defer ins.wait() // on an early return, the writer stops before the transaction ends
+	marks := newMarker(ctx, tx, dirtyIUV)
 	add := func(rc flows.Receipt) error {
 		res.Rows++
+		if err := marks.add(rc.IUV); err != nil {
+			return err
+		}
 		return addReceipt(ins, rc, res.FileID)
 	}
 	var err error
@@ -352,14 +356,18 @@ func (l *Ledger) importReceipts(ctx context.Context, tx *store.Tx, res *ImportRe
 	if dup := res.Rows - ins.counts; dup > 0 {
 		res.Problems = append(res.Problems, flows.Problem{Code: "RICEVUTE_GIA_PRESENTI", Msg: fmt.Sprintf("%d ricevute erano già presenti", dup)})
 	}
-	return markDirtySelect(ctx, tx, dirtyIUV, "SELECT DISTINCT iuv FROM reconcile_receipt WHERE file_id = $1", res.FileID)
+	return marks.close()
 }
 
 func (l *Ledger) importNotifications(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
 	ins := newInserter(ctx, tx, "INSERT INTO reconcile_notification (iud, iuv, amount_cents, pay_date, debt_type, file_id)", "ON CONFLICT (iud) DO NOTHING", 6).background()
 	defer ins.wait() // on an early return, the writer stops before the transaction ends
+	marks := newMarker(ctx, tx, dirtyIUV)
 	if _, err := flows.ReadNotifications(r, func(n flows.Notification) error {
 		res.Rows++
+		if err := marks.add(n.IUV); err != nil {
+			return err
+		}
 		return ins.add(n.IUD, n.IUV, n.AmountCents, n.Date, n.DebtType, res.FileID)
 	}); err != nil {
 		return err
@@ -367,7 +375,7 @@ func (l *Ledger) importNotifications(ctx context.Context, tx *store.Tx, res *Imp
 	if err := ins.close(); err != nil {
 		return err
 	}
-	return markDirtySelect(ctx, tx, dirtyIUV, "SELECT DISTINCT iuv FROM reconcile_notification WHERE file_id = $1", res.FileID)
+	return marks.close()
 }
 
 // RecordReceipt stores one receipt that arrived as an event (idempotent on the

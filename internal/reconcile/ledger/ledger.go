@@ -83,6 +83,34 @@ func markDirty(ctx context.Context, tx *store.Tx, kind string, keys ...string) e
 	return in.close()
 }
 
+// marker queues keys of one kind as a file streams by, rather than reading
+// them back (with a DISTINCT over the whole table) from what was just written.
+type marker struct {
+	in   *inserter
+	kind string
+	seen map[string]bool // keys of the statement being filled: one statement must not touch a row twice
+}
+
+func newMarker(ctx context.Context, tx *store.Tx, kind string) *marker {
+	return &marker{in: newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2), kind: kind, seen: map[string]bool{}}
+}
+
+func (m *marker) add(key string) error {
+	if key == "" || m.seen[key] {
+		return nil
+	}
+	m.seen[key] = true
+	if err := m.in.add(m.kind, key); err != nil {
+		return err
+	}
+	if m.in.rows == 0 {
+		clear(m.seen)
+	}
+	return nil
+}
+
+func (m *marker) close() error { return m.in.close() }
+
 // markDirtySelect queues the keys a query returns (one text column, distinct).
 func markDirtySelect(ctx context.Context, tx *store.Tx, kind, selectSQL string, args ...any) error {
 	prefix := "SELECT "

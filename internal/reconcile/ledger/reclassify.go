@@ -15,8 +15,9 @@ import (
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
-// classifyBatch is how many keys one transaction reclassifies.
-const classifyBatch = 4000
+// classifyBatch is how many keys one transaction reclassifies: enough to
+// prepare the long statements rarely, few enough to keep memory small.
+const classifyBatch = 2000
 
 // analyzeAbove is the backlog after which statistics are refreshed first: a
 // bulk load leaves the planners guessing, and a guess of "few rows" turns each
