@@ -169,6 +169,11 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	if err != nil {
 		return err
 	}
+	itemsOff, err := verifyItems(ctx, db, files.Expected)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  %s items whose code differs from the expected answer, missing or extra: %d\n", engine, itemsOff)
 	// The process's CPU time is steadier than wall time on a shared machine;
 	// on PostgreSQL most of the work is the server's and does not show here.
 	fmt.Printf("  %s process CPU: floor %s, reconcile %s, ratio %.2f; load average %s\n", engine, floorCPU.Round(time.Millisecond),
@@ -330,6 +335,56 @@ func verify(ctx context.Context, db *store.DB, expectedPath string) (int64, erro
 		off += c
 	}
 	return off, rows.Err()
+}
+
+// verifyItems compares every item with the generator's expected answer, after
+// the timed part: the answer is loaded into a table (in batches, streaming)
+// and joined with the items. It returns items with another code, expected
+// items missing and items not expected.
+func verifyItems(ctx context.Context, db *store.DB, expectedPath string) (int64, error) {
+	f, err := os.Open(expectedPath)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE bench_expected (kind TEXT NOT NULL, key TEXT NOT NULL, code TEXT NOT NULL, PRIMARY KEY (kind, key))"); err != nil {
+		return 0, err
+	}
+	sc := bufio.NewScanner(f)
+	sc.Scan()
+	more := true
+	for more {
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			in := newRaw(ctx, tx, "INSERT INTO bench_expected (kind, key, code)", 3)
+			for i := 0; i < 100000; i++ {
+				if more = sc.Scan(); !more {
+					break
+				}
+				parts := strings.Split(sc.Text(), ";")
+				if err := in.add(parts[0], parts[1], parts[2]); err != nil {
+					return err
+				}
+			}
+			return in.close()
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	var differ, missing, extra int64
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM bench_expected e JOIN reconcile_item i ON i.kind = e.kind AND i.key = e.key
+		WHERE i.code <> e.code`).Scan(&differ); err != nil {
+		return 0, err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM bench_expected e WHERE NOT EXISTS
+		(SELECT 1 FROM reconcile_item i WHERE i.kind = e.kind AND i.key = e.key)`).Scan(&missing); err != nil {
+		return 0, err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM reconcile_item i WHERE NOT EXISTS
+		(SELECT 1 FROM bench_expected e WHERE e.kind = i.kind AND e.key = i.key)`).Scan(&extra); err != nil {
+		return 0, err
+	}
+	return differ + missing + extra, sc.Err()
 }
 
 func abs(v int64) int64 {
