@@ -65,16 +65,16 @@ func runNotices(n int) error {
 		full.perCPUSecond(), floor.perCPUSecond(), 100*full.perCPUSecond()/floor.perCPUSecond())
 	fmt.Printf("notices: peak live heap %.1f MiB for %d notices, %.1f MiB for %d (floor %.1f MiB); heap in use %.1f / %.1f MiB\n",
 		mib(full.peakLive), n, mib(fullSmall.peakLive), small, mib(floor.peakLive), mib(full.peakHeap), mib(fullSmall.peakHeap))
-	oneSmall, err := benchOnePDF(small)
+	oneSmall, keptSmall, err := benchOnePDF(small)
 	if err != nil {
 		return err
 	}
-	one, err := benchOnePDF(n)
+	one, kept, err := benchOnePDF(n)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("notices: %d in one PDF: %.0f PDF/s (%.0f%% of the QR-only floor; per CPU-second %.0f, %.0f%%); peak live heap %.1f MiB for %d, %.1f MiB for %d; heap in use %.1f / %.1f MiB\n",
+	fmt.Printf("notices: %d in one PDF: %.0f PDF/s (%.0f%% of the QR-only floor; per CPU-second %.0f, %.0f%%); peak live heap %.1f MiB for %d, %.1f MiB for %d; heap in use %.1f / %.1f MiB; after forced GC %.2f MiB for %d, %.2f MiB for %d\n",
 		n, one.perSecond(), 100*one.perSecond()/floor.perSecond(), one.perCPUSecond(), 100*one.perCPUSecond()/floor.perCPUSecond(),
-		mib(one.peakLive), n, mib(oneSmall.peakLive), small, mib(one.peakHeap), mib(oneSmall.peakHeap))
+		mib(one.peakLive), n, mib(oneSmall.peakLive), small, mib(one.peakHeap), mib(oneSmall.peakHeap), mib(kept), n, mib(keptSmall), small)
 	return nil
 }

@@ -226,8 +226,7 @@ func (s *Service) runImport(ctx context.Context, imp *Import, key string, progre
 	if err != nil {
 		return res, err
 	}
-	batch := make([]*mypay.Row, 0, importBatch)
-	flush := func() error {
+	flush := func(batch []*mypay.Row, read int64) error {
 		if len(batch) == 0 {
 			return nil
 		}
@@ -249,28 +248,60 @@ func (s *Service) runImport(ctx context.Context, imp *Import, key string, progre
 			}
 		}
 		res.Total += len(batch)
-		batch = batch[:0]
 		if progress != nil {
-			progress(counter.n, total, res.Total)
+			progress(read, total, res.Total)
 		}
 		return nil
 	}
-	for {
-		row, err := reader.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return res, errs.Field("file", "%v", err)
-		}
-		batch = append(batch, row)
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return res, err
+	// Reading (inflate, split, validate) runs one batch ahead of the writes, on
+	// its own goroutine: with a second core free the two overlap.
+	type parsed struct {
+		rows []*mypay.Row
+		read int64
+		err  error
+	}
+	batches := make(chan parsed, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		send := func(b parsed) bool {
+			select {
+			case batches <- b:
+				return true
+			case <-stop:
+				return false
 			}
 		}
+		batch := make([]*mypay.Row, 0, importBatch)
+		for {
+			row, err := reader.Next()
+			if err == io.EOF {
+				send(parsed{rows: batch, read: counter.n})
+				return
+			}
+			if err != nil {
+				send(parsed{err: errs.Field("file", "%v", err)})
+				return
+			}
+			batch = append(batch, row)
+			if len(batch) == importBatch {
+				if !send(parsed{rows: batch, read: counter.n}) {
+					return
+				}
+				batch = make([]*mypay.Row, 0, importBatch)
+			}
+		}
+	}()
+	for b := range batches {
+		if b.err != nil {
+			return res, b.err
+		}
+		if err := flush(b.rows, b.read); err != nil {
+			return res, err
+		}
 	}
-	if err := flush(); err != nil {
+	if err := ctx.Err(); err != nil {
 		return res, err
 	}
 	if err := rej.Flush(); err != nil {
