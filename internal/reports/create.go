@@ -192,7 +192,7 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 				return fmt.Errorf("insert report: %w", err)
 			}
 		} else {
-			number, err := nextNumberWith(ctx, tx.StmtContext(ctx, numberStmt).QueryRowContext(ctx, now.In(rome).Year()), now)
+			number, err := nextNumberWith(tx.StmtContext(ctx, numberStmt).QueryRowContext(ctx, now.In(rome).Year()), now)
 			if err != nil {
 				return err
 			}

@@ -66,17 +66,15 @@ func (s *Service) simpleEvent(ctx context.Context, tx *store.Tx, typ, aggType, i
 	})
 }
 
-// nextNumber gives the request number: SGN-<year>-<6 digits>, counted per
-// year in the comune's zone.
-func nextNumber(ctx context.Context, tx *store.Tx, at time.Time) (string, error) {
-	return nextNumberWith(ctx, tx.QueryRowContext(ctx, nextNumberSQL, at.In(rome).Year()), at)
-}
-
+// nextNumberSQL counts request numbers per year in the comune's zone; its
+// argument is the year. (On PostgreSQL the filing does it inside its insert,
+// see insertNumberedReportPG.)
 const nextNumberSQL = `INSERT INTO reports_counter (year, last) VALUES ($1, 1)
 		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + 1 RETURNING last`
 
-// nextNumberWith reads the number from row, the result of nextNumberSQL.
-func nextNumberWith(ctx context.Context, row *sql.Row, at time.Time) (string, error) {
+// nextNumberWith makes the request number, SGN-<year>-<6 digits>, from row,
+// the result of nextNumberSQL for the year of at.
+func nextNumberWith(row *sql.Row, at time.Time) (string, error) {
 	year := at.In(rome).Year()
 	var n int64
 	if err := row.Scan(&n); err != nil {
