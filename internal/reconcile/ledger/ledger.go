@@ -61,7 +61,10 @@ func onDirtyConflict(e store.Engine) string {
 	if e == store.SQLite {
 		return "ON CONFLICT (kind, key) DO NOTHING"
 	}
-	return "ON CONFLICT (kind, key) DO UPDATE SET kind = excluded.kind"
+	// WHERE FALSE: PostgreSQL locks the conflicting row all the same ("all
+	// rows will be locked when the ON CONFLICT DO UPDATE action is taken") but
+	// writes no new version of it.
+	return "ON CONFLICT (kind, key) DO UPDATE SET kind = excluded.kind WHERE FALSE"
 }
 
 // markDirty queues keys for the next reclassification.
