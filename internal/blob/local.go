@@ -50,13 +50,47 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, contentType st
 	if err != nil {
 		return Info{}, err
 	}
-	if err := os.WriteFile(path+typeSuffix, []byte(contentType), 0o640); err != nil {
+	if err := writeSynced(path+typeSuffix, []byte(contentType)); err != nil {
 		return Info{}, err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return Info{}, err
 	}
+	// The rename is durable only once the directory entry is on disk: a
+	// caller that records the key in the database after Put must not find
+	// the file gone after a power cut.
+	if err := SyncDir(filepath.Dir(path)); err != nil {
+		return Info{}, err
+	}
 	return Info{Key: key, Size: n, ContentType: contentType}, nil
+}
+
+func writeSynced(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// SyncDir makes the entries created or renamed in dir durable.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // Get opens the object.

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/arengo-pa/arengo/internal/blob"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
@@ -55,7 +56,7 @@ func (d DirDestination) Put(_ context.Context, name string, r io.Reader, _ int64
 	if err := os.Rename(tmp.Name(), filepath.Join(d.Dir, name)); err != nil {
 		return err
 	}
-	return syncDir(d.Dir)
+	return blob.SyncDir(d.Dir)
 }
 
 func (d DirDestination) Get(_ context.Context, name string) (io.ReadCloser, error) {
@@ -154,13 +155,4 @@ func (d *S3Destination) List(ctx context.Context) ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/arengo-pa/arengo/internal/blob"
 )
 
 // NDJSONConfig configures an append-only NDJSON sink.
@@ -187,7 +189,7 @@ func (s *NDJSONSink) openNew(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := syncDir(s.cfg.Spool); err != nil {
+	if err := blob.SyncDir(s.cfg.Spool); err != nil {
 		f.Close()
 		return err
 	}
@@ -211,7 +213,7 @@ func (s *NDJSONSink) closeOpen() error {
 	if err := os.Rename(filepath.Join(s.cfg.Spool, o.name+partSuffix), filepath.Join(s.cfg.Spool, o.name)); err != nil {
 		return err
 	}
-	return syncDir(s.cfg.Spool)
+	return blob.SyncDir(s.cfg.Spool)
 }
 
 // flushPending delivers the closed files still in the spool, oldest first. Each step is idempotent,
