@@ -99,6 +99,11 @@ func TestAnonymousReportConfirmationEmail(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("confirm link: %d", st)
 	}
+	mustContain(t, body, "Conferma la segnalazione")
+	st, body = postForm(t, c, app.URL+link, url.Values{})
+	if st != 200 {
+		t.Fatalf("confirm: %d", st)
+	}
 	mustContain(t, body, "Segnalazione confermata")
 	st, body, _ = get(t, c, app.URL+"/segnalazioni/"+number)
 	if st != 200 {
@@ -106,7 +111,7 @@ func TestAnonymousReportConfirmationEmail(t *testing.T) {
 	}
 	mustContain(t, body, "Sacchi davanti alla scuola")
 	mustNotContain(t, body, "anna.bianchi")
-	if st, _, _ := get(t, c, app.URL+link); st != 404 {
+	if st, _ := postForm(t, c, app.URL+link, url.Values{}); st != 404 {
 		t.Errorf("the link works twice: %d", st)
 	}
 	// A second delivery of the same event (at least once) sends nothing more.

@@ -403,6 +403,20 @@ func (m *Module) followUpPost(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/segnalazioni/"+rep.Number+"?esito=grazie")
 }
 
+// confirmAnonymousPage only asks: mail scanners and link previews fetch
+// every link in an e-mail, so opening the link must not confirm the report.
+func (m *Module) confirmAnonymousPage(w http.ResponseWriter, r *http.Request) {
+	number, err := m.svc.PendingConfirmation(r.Context(), r.PathValue("code"))
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	lang := web.Lang(r)
+	m.deps.Web.Render(w, r, m.pages.notice, map[string]any{"Title": m.deps.Web.T(lang, "reports.n.confirm_title"),
+		"Text":   fmt.Sprintf(m.deps.Web.T(lang, "reports.n.confirm_text"), number),
+		"Action": r.URL.Path, "Button": m.deps.Web.T(lang, "reports.n.confirm_button")})
+}
+
 func (m *Module) confirmAnonymous(w http.ResponseWriter, r *http.Request) {
 	rep, err := m.svc.Confirm(r.Context(), r.PathValue("code"))
 	if err != nil {

@@ -146,6 +146,9 @@ var messages = map[string]web.Msg{
 	"reports.n.go":              {IT: "Vai alla segnalazione", EN: "Go to the report"},
 	"reports.n.check_title":     {IT: "Controlla la tua e-mail", EN: "Check your e-mail"},
 	"reports.n.check_text":      {IT: "Abbiamo registrato la segnalazione %s. Diventerà visibile dopo la conferma dal link inviato a %s.", EN: "We have registered report %s. It will become visible once you confirm it from the link sent to %s."},
+	"reports.n.confirm_title":   {IT: "Conferma la segnalazione", EN: "Confirm the report"},
+	"reports.n.confirm_text":    {IT: "Confermando, la segnalazione %s diventa visibile nell'elenco pubblico, senza i tuoi dati personali.", EN: "Once confirmed, report %s becomes visible in the public list, without your personal data."},
+	"reports.n.confirm_button":  {IT: "Conferma la segnalazione", EN: "Confirm the report"},
 	"reports.n.confirmed_title": {IT: "Segnalazione confermata", EN: "Report confirmed"},
 	"reports.n.confirmed_text":  {IT: "Grazie: la segnalazione %s è ora visibile nell'elenco pubblico.", EN: "Thank you: report %s is now visible in the public list."},
 }

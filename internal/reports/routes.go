@@ -35,7 +35,8 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("POST /segnalazioni/{number}/anche-io", web.Citizen, m.supportPost)
 	w.HandleFunc("GET /segnalazioni/{number}/risolta", web.Citizen, m.followUp)
 	w.HandleFunc("POST /segnalazioni/{number}/risolta", web.Citizen, m.followUpPost)
-	w.HandleFunc("GET /segnalazioni-conferma/{code}", web.Public, m.confirmAnonymous)
+	w.HandleFunc("GET /segnalazioni-conferma/{code}", web.Public, m.confirmAnonymousPage)
+	w.HandleFunc("POST /segnalazioni-conferma/{code}", web.Public, m.confirmAnonymous)
 	w.HandleFunc("GET /segnalazioni/vicine.json", web.Public, m.nearbyJSON)
 
 	// Back office.

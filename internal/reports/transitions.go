@@ -2,6 +2,8 @@ package reports
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -213,11 +215,21 @@ func (s *Service) Support(ctx context.Context, number string, who Reporter) (*Re
 }
 
 // Confirm makes an anonymous report public once its e-mail link is opened.
-func (s *Service) Confirm(ctx context.Context, code string) (*Report, error) {
+// PendingConfirmation returns the number of the report waiting for the
+// confirmation code.
+func (s *Service) PendingConfirmation(ctx context.Context, code string) (string, error) {
 	var number string
 	err := s.db.QueryRowContext(ctx, `SELECT number FROM reports_report WHERE confirm_code = $1 AND confirm_code <> ''`, code).Scan(&number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errs.E(errs.ENOTFOUND, "il link di conferma non è valido o è già stato usato")
+	}
+	return number, err
+}
+
+func (s *Service) Confirm(ctx context.Context, code string) (*Report, error) {
+	number, err := s.PendingConfirmation(ctx, code)
 	if err != nil {
-		return nil, errs.E(errs.ENOTFOUND, "il link di conferma non è valido o è già stato usato")
+		return nil, err
 	}
 	r, err := s.Get(ctx, number)
 	if err != nil {

@@ -377,7 +377,16 @@ func TestAnonymousReportNeedsConfirmation(t *testing.T) {
 	if st, _, _ := get(t, c, base+"/segnalazioni-conferma/sbagliato"); st != 404 {
 		t.Errorf("wrong code: %d", st)
 	}
+	// Opening the link (as a mail scanner would) only asks.
 	st, body, _ = get(t, c, base+"/segnalazioni-conferma/"+code)
+	if st != 200 {
+		t.Fatalf("confirm page: %d", st)
+	}
+	mustContain(t, body, "Conferma la segnalazione")
+	if st, _, _ := get(t, c, base+"/segnalazioni/"+number); st != 404 {
+		t.Errorf("report public after a GET of the link: %d", st)
+	}
+	st, body = postForm(t, c, base+"/segnalazioni-conferma/"+code, url.Values{})
 	if st != 200 {
 		t.Fatalf("confirm: %d", st)
 	}
