@@ -302,20 +302,8 @@ func (s *Service) ActiveStaffByLogin(ctx context.Context, username, email string
 	if email == "" {
 		return "", nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM kernel_users WHERE LOWER(email) = $1 AND active = TRUE LIMIT 2`, email)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return "", err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil || len(ids) != 1 {
+	ids, err := store.Column[string](ctx, s.db, `SELECT id FROM kernel_users WHERE LOWER(email) = $1 AND active = TRUE LIMIT 2`, email)
+	if err != nil || len(ids) != 1 {
 		return "", err
 	}
 	return ids[0], nil
@@ -323,18 +311,5 @@ func (s *Service) ActiveStaffByLogin(ctx context.Context, username, email string
 
 // RoleNames lists the stored roles by name.
 func (s *Service) RoleNames(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT name FROM kernel_roles ORDER BY name`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return store.Column[string](ctx, s.db, `SELECT name FROM kernel_roles ORDER BY name`)
 }

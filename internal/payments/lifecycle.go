@@ -51,7 +51,7 @@ func (s *Service) RunLifecycle(ctx context.Context) (LifecycleResult, error) {
 	var res LifecycleResult
 	now := s.now()
 	for {
-		ids, err := s.idBatch(ctx, `SELECT id FROM payments_position WHERE status = 'PUBLISHED' AND validity_date <= $1
+		ids, err := store.Column[string](ctx, s.d.DB, `SELECT id FROM payments_position WHERE status = 'PUBLISHED' AND validity_date <= $1
 			ORDER BY validity_date LIMIT $2`, now, lifecycleBatch)
 		if err != nil || len(ids) == 0 {
 			if err != nil {
@@ -71,7 +71,7 @@ func (s *Service) RunLifecycle(ctx context.Context) (LifecycleResult, error) {
 	// Due dates are dates: an option stays payable for its whole due day.
 	cut := now.AddDate(0, 0, -1)
 	for {
-		ids, err := s.idBatch(ctx, `SELECT DISTINCT p.id FROM payments_position p JOIN payments_option o ON o.position_id = p.id
+		ids, err := store.Column[string](ctx, s.d.DB, `SELECT DISTINCT p.id FROM payments_position p JOIN payments_option o ON o.position_id = p.id
 			WHERE p.switch_to_expired = TRUE AND p.status IN ('VALID', 'PARTIALLY_PAID') AND o.status = 'PO_UNPAID'
 			AND o.due_date <= $1 ORDER BY p.id LIMIT $2`, cut, lifecycleBatch)
 		if err != nil || len(ids) == 0 {
@@ -91,23 +91,6 @@ func (s *Service) RunLifecycle(ctx context.Context) (LifecycleResult, error) {
 		}
 	}
 	return res, nil
-}
-
-func (s *Service) idBatch(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := s.d.DB.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // validateBatch moves published positions whose validity date is reached to

@@ -31,23 +31,10 @@ func (s *Service) syncGPD(ctx context.Context, j *jobs.Job) error {
 }
 
 func (s *Service) syncBatch(ctx context.Context, c gpd.Client) (int, error) {
-	rows, err := s.d.DB.QueryContext(ctx, `SELECT id FROM payments_position WHERE gpd_sync IN ('P', 'U', 'D')
+	ids, err := store.Column[string](ctx, s.d.DB, `SELECT id FROM payments_position WHERE gpd_sync IN ('P', 'U', 'D')
 		ORDER BY created_at LIMIT $1`, gpd.MaxBulk)
-	if err != nil {
+	if err != nil || len(ids) == 0 {
 		return 0, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if len(ids) == 0 {
-		return 0, nil
 	}
 	var creates []gpd.Position
 	createIDs := map[string]string{} // iupd → id

@@ -10,6 +10,7 @@ import (
 
 	"github.com/arengo-pa/arengo/internal/reports/open311"
 	"github.com/arengo-pa/arengo/internal/reports/workflow"
+	"github.com/arengo-pa/arengo/internal/store"
 )
 
 // open311Cols are the public columns of a request: no reporter field is
@@ -231,18 +232,9 @@ func (s *Service) categoryIDs(ctx context.Context, codes []string) ([]string, er
 	for i, c := range codes {
 		ph[i], args[i] = "$"+strconv.Itoa(i+1), c
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM reports_category WHERE private = FALSE AND code IN (`+strings.Join(ph, ",")+`)`, args...)
+	ids, err := store.Column[string](ctx, s.db, `SELECT id FROM reports_category WHERE private = FALSE AND code IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("service codes: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -142,5 +143,37 @@ func TestMigrationStatusAndFailure(t *testing.T) {
 	err = db.Migrate(ctx, []store.Migrations{bad})
 	if err == nil || !strings.Contains(err.Error(), "storebad/001_bad.sql") {
 		t.Fatalf("failing migration error = %v, want it to name storebad/001_bad.sql", err)
+	}
+}
+
+// Column reads one column of every row, inside and outside a transaction.
+func TestColumn(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	err := db.Transact(ctx, func(tx *store.Tx) error {
+		for i, cents := range []int64{300, 100, 200} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO storetest_item (id, amount_cents, at, ok, n) VALUES ($1, $2, $3, $4, $5)`,
+				store.NewID(), cents, store.Now(), i != 1, i); err != nil {
+				return err
+			}
+		}
+		inTx, err := store.Column[int64](ctx, tx, `SELECT amount_cents FROM storetest_item ORDER BY amount_cents`)
+		if err != nil || fmt.Sprint(inTx) != "[100 200 300]" {
+			t.Errorf("in the transaction: %v, %v", inTx, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.Column[int64](ctx, db, `SELECT amount_cents FROM storetest_item WHERE ok = $1 ORDER BY amount_cents DESC`, true)
+	if err != nil || fmt.Sprint(got) != "[300 200]" {
+		t.Fatalf("got %v, %v; want [300 200]", got, err)
+	}
+	if none, err := store.Column[string](ctx, db, `SELECT id FROM storetest_item WHERE n > 9`); err != nil || len(none) != 0 {
+		t.Fatalf("no rows: %v, %v", none, err)
+	}
+	if _, err := store.Column[int64](ctx, db, `SELECT id FROM storetest_item`); err == nil {
+		t.Fatal("a text id scanned into int64 without an error")
 	}
 }

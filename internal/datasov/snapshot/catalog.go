@@ -6,7 +6,6 @@ package snapshot
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -41,9 +40,7 @@ type Table struct {
 	References []string // tables its foreign keys point to
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
+type querier = store.Querier
 
 // skipTable leaves out the engine's own tables and goose's version tables: import runs the
 // migrations, which fill those.
@@ -58,7 +55,7 @@ func Tables(ctx context.Context, q querier, engine store.Engine) ([]Table, error
 		list = `SELECT table_name FROM information_schema.tables
 			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`
 	}
-	names, err := strings1(ctx, q, list)
+	names, err := store.Column[string](ctx, q, list)
 	if err != nil {
 		return nil, fmt.Errorf("catalogo: %w", err)
 	}
@@ -115,7 +112,7 @@ func sqliteTable(ctx context.Context, q querier, name string) (Table, error) {
 	for i := 1; i <= len(pk); i++ {
 		t.PrimaryKey = append(t.PrimaryKey, pk[i])
 	}
-	t.References, err = strings1(ctx, q, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1) ORDER BY 1`, name)
+	t.References, err = store.Column[string](ctx, q, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1) ORDER BY 1`, name)
 	return t, err
 }
 
@@ -137,7 +134,7 @@ func pgTable(ctx context.Context, q querier, name string) (Table, error) {
 	if err := rows.Err(); err != nil {
 		return t, err
 	}
-	t.PrimaryKey, err = strings1(ctx, q, `SELECT kcu.column_name FROM information_schema.table_constraints tc
+	t.PrimaryKey, err = store.Column[string](ctx, q, `SELECT kcu.column_name FROM information_schema.table_constraints tc
 		JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name
 			AND kcu.table_schema = tc.table_schema AND kcu.table_name = tc.table_name
 		WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1
@@ -145,7 +142,7 @@ func pgTable(ctx context.Context, q querier, name string) (Table, error) {
 	if err != nil {
 		return t, err
 	}
-	t.References, err = strings1(ctx, q, `SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
+	t.References, err = store.Column[string](ctx, q, `SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
 		JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.constraint_name
 			AND ccu.constraint_schema = tc.table_schema
 		WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1
@@ -172,23 +169,6 @@ func logicalType(declared string) Type {
 		return Bytes
 	}
 	return Text
-}
-
-func strings1(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // loadOrder sorts tables so that a table comes after the tables it references.

@@ -105,7 +105,7 @@ func migrationVersions(ctx context.Context, q querier, engine store.Engine) (map
 		list = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
 			AND table_name LIKE 'goose\_%' ORDER BY table_name`
 	}
-	names, err := strings1(ctx, q, list)
+	names, err := store.Column[string](ctx, q, list)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func textOrder(ctx context.Context, q querier, engine store.Engine) (string, err
 	if engine != store.Postgres {
 		return "", nil
 	}
-	c, err := strings1(ctx, q, `SELECT datcollate FROM pg_database WHERE datname = current_database()`)
+	c, err := store.Column[string](ctx, q, `SELECT datcollate FROM pg_database WHERE datname = current_database()`)
 	if err != nil || len(c) == 0 {
 		return "", err
 	}

@@ -131,11 +131,7 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 			n = 0
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last.String)
-		if err != nil {
-			return err
-		}
-		keys, err := scanStrings(rows)
+		keys, err := store.Column[string](ctx, tx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last.String)
 		if err != nil {
 			return err
 		}
@@ -163,19 +159,6 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 			"changed": rn.stats.Changed - before.Changed, "removed": rn.stats.Removed - before.Removed})
 	})
 	return n, err
-}
-
-func scanStrings(rows *sql.Rows) ([]string, error) {
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // flow loads the current version of a flow and the movements that carry its id.
