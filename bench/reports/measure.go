@@ -138,3 +138,10 @@ func (r result) print(w io.Writer) {
 		100*r.create.perSecond()/r.createFloor.perSecond(), 100*r.create.perSecond()/r.createFloorLean.perSecond())
 	fmt.Fprintf(w, "Nearby lookup p99 %s (target < 10 ms), %.1f candidates found on average.\n", r.nearby.p99.Round(time.Microsecond), r.nearbyFound)
 }
+
+// pool merges two measurements of the same thing taken at different times:
+// throughput over the whole time, the worse of the two percentiles.
+func pool(a, b stats) stats {
+	return stats{name: a.name, ops: a.ops + b.ops, elapsed: a.elapsed + b.elapsed,
+		p50: max(a.p50, b.p50), p99: max(a.p99, b.p99), errors: a.errors + b.errors}
+}
