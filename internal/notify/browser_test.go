@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,7 +41,16 @@ func TestBrowserInboxAndAdmin(t *testing.T) {
 		t.Errorf("message title %q", h1)
 	}
 	kerneltest.AssertAccessible(t, ctx, "message")
+	// The click posts a form and the browser follows the redirect: wait for
+	// the page it lands on before navigating again, or the second
+	// navigation aborts the first (net::ERR_ABORTED).
 	kerneltest.Do(t, ctx, "mark read", chromedp.Click(chromedp.CSS("#mark-read")))
+	kerneltest.Eventually(t, 10*time.Second, "the page after marking read", func() bool {
+		try, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		label, err := chromedp.Run(try, chromedp.Text(chromedp.CSS("#mark-read")))
+		return err == nil && strings.TrimSpace(label) == "Segna come non letto"
+	})
 	kerneltest.Eventually(t, 10*time.Second, "message marked read", func() bool {
 		var read bool
 		app.Deps.DB.QueryRowContext(context.Background(), `SELECT read_at IS NOT NULL FROM notify_messages WHERE id = $1`, id).Scan(&read)
