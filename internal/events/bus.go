@@ -271,12 +271,26 @@ func (b *Bus) States(ctx context.Context) ([]SubscriberState, error) {
 	}
 	defer rows.Close()
 	var out []SubscriberState
+	stored := map[string]bool{}
 	for rows.Next() {
 		s := SubscriberState{Head: head}
 		if err := rows.Scan(&s.Name, &s.Position, &s.LastError, &s.UpdatedAt); err != nil {
 			return nil, err
 		}
+		stored[s.Name] = true
 		out = append(out, s)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// A subscriber of this process that has not run yet has no row: it is
+	// behind by everything, not caught up.
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, sub := range b.subs {
+		if !stored[sub.name] {
+			out = append(out, SubscriberState{Name: sub.name, Head: head})
+		}
+	}
+	return out, nil
 }

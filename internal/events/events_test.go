@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -162,4 +163,26 @@ func TestSlowBatchKeepsItsLease(t *testing.T) {
 	if len(s.ids) != 25 {
 		t.Fatalf("%d deliveries, want 25", len(s.ids))
 	}
+}
+
+// A subscriber that has not run yet is reported behind by every event, not
+// caught up (the feed's lag metric reads it).
+func TestStatesListSubscribersThatHaveNotRun(t *testing.T) {
+	app := kerneltest.New(t, subModule{init: func(d *kernel.Deps) {}})
+	appendN(t, app.Deps.DB, 0, 3)
+	bus := events.NewBus(app.Deps.DB, slog.New(slog.DiscardHandler), "idle-process")
+	bus.Subscribe("evtest.never-ran", nil, func(context.Context, events.Event) error { return nil })
+	states, err := bus.States(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range states {
+		if s.Name == "evtest.never-ran" {
+			if s.Position != 0 || s.Lag() < 3 {
+				t.Fatalf("never-run subscriber: position %d, lag %d", s.Position, s.Lag())
+			}
+			return
+		}
+	}
+	t.Fatalf("never-run subscriber missing from %+v", states)
 }
