@@ -94,6 +94,27 @@ func Do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
+// Landed waits for the page a click or a form submission navigated to to
+// show sel. A plain WaitVisible right after the click can fail while the old
+// document is being replaced ("Could not find node with given id"); Landed
+// retries through that until the new page is there.
+func Landed(t testing.TB, ctx context.Context, what, sel string) {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err := chromedp.Do(tctx, chromedp.WaitVisible(chromedp.CSS(sel)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			t.Fatalf("%s: %s never shown: %v", what, sel, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // AssertAccessible fails the test for every WCAG 2.1 A/AA rule axe-core
 // finds broken on the current page.
 func AssertAccessible(t testing.TB, ctx context.Context, page string) {
