@@ -35,7 +35,7 @@ func TestBrowserStaffAndCitizenLogin(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), "password-sicura"),
 		kerneltest.Screenshot(filepath.Join(shots, "login.png")),
 		chromedp.Click(chromedp.CSS("form[action='/login'] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("a[href='/admin/users']")),
+		kerneltest.AwaitVisible(chromedp.CSS("a[href='/admin/users']")),
 		kerneltest.Screenshot(filepath.Join(shots, "admin.png")),
 	)
 	if err != nil {
@@ -50,7 +50,7 @@ func TestBrowserStaffAndCitizenLogin(t *testing.T) {
 		chromedp.Navigate(app.URL+"/area-personale"),
 		chromedp.WaitVisible(chromedp.CSS("#demo-login")),
 		chromedp.Click(chromedp.CSS("#demo-login")),
-		chromedp.WaitVisible(chromedp.CSS("#citizen-name")),
+		kerneltest.AwaitVisible(chromedp.CSS("#citizen-name")),
 		kerneltest.Screenshot(filepath.Join(shots, "area-personale.png")),
 	)
 	if err != nil {

@@ -46,7 +46,7 @@ func TestBrowserWavesAndStrategyChoice(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#strategy"), "replatform"),
 		chromedp.SendKeys(chromedp.CSS("#reason"), "database gestito disponibile nel catalogo"),
 		chromedp.Click(chromedp.CSS("form[action$='/strategia'] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".alert-success")),
+		kerneltest.AwaitVisible(chromedp.CSS(".alert-success")),
 		kerneltest.Screenshot(filepath.Join(shots, "applicativo.png")),
 	)
 	if err != nil {
@@ -96,7 +96,7 @@ func TestBrowserImportShowsCellErrors(t *testing.T) {
 		chromedp.Navigate(app.URL+"/admin/cloud/importa"),
 		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
 		chromedp.Click(chromedp.CSS("form[action='/admin/cloud/importa'] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#import-errors")),
+		kerneltest.AwaitVisible(chromedp.CSS("#import-errors")),
 		kerneltest.Screenshot(filepath.Join(shots, "importazione.png")),
 	)
 	if err != nil {

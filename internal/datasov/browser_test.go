@@ -40,7 +40,7 @@ func TestBrowserDataPage(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	kerneltest.Do(t, ctx, "export", chromedp.Click(chromedp.CSS(`form[action="/admin/dati/esporta"] button`)), chromedp.WaitVisible(chromedp.CSS("progress")))
+	kerneltest.Do(t, ctx, "export", chromedp.Click(chromedp.CSS(`form[action="/admin/dati/esporta"] button`)), kerneltest.AwaitVisible(chromedp.CSS("progress")))
 	kerneltest.Eventually(t, 30*time.Second, "export listed", func() bool {
 		tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()

@@ -31,7 +31,7 @@ func TestBrowserInboxAndAdmin(t *testing.T) {
 	kerneltest.Do(t, ctx, "inbox", app.SetSession(app.CitizenSession(t, mario)), chromedp.Navigate(app.URL+"/area-personale/notifiche"),
 		chromedp.WaitVisible(chromedp.CSS("article.card")), kerneltest.Screenshot(filepath.Join(shots, "1-inbox.png")))
 	kerneltest.AssertAccessible(t, ctx, "inbox")
-	kerneltest.Do(t, ctx, "message", chromedp.Click(chromedp.CSS("article.card a.card-link")), chromedp.WaitVisible(chromedp.CSS("#mark-read")),
+	kerneltest.Do(t, ctx, "message", chromedp.Click(chromedp.CSS("article.card a.card-link")), kerneltest.AwaitVisible(chromedp.CSS("#mark-read")),
 		kerneltest.Screenshot(filepath.Join(shots, "2-message.png")))
 	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main h1")))
 	if err != nil {
@@ -73,7 +73,7 @@ func TestBrowserInboxAndAdmin(t *testing.T) {
 		kerneltest.Screenshot(filepath.Join(shots, "5-admin-message.png")))
 	kerneltest.AssertAccessible(t, ctx, "admin message")
 	kerneltest.Do(t, ctx, "template", chromedp.Navigate(app.URL+"/admin/notifiche/modelli/reports.state_changed"), chromedp.WaitVisible(chromedp.CSS("#s-it")),
-		chromedp.Click(chromedp.CSS("button[value=preview]")), chromedp.WaitVisible(chromedp.CSS("#pv-en")),
+		chromedp.Click(chromedp.CSS("button[value=preview]")), kerneltest.AwaitVisible(chromedp.CSS("#pv-en")),
 		kerneltest.Screenshot(filepath.Join(shots, "6-template.png")))
 	kerneltest.AssertAccessible(t, ctx, "template")
 	kerneltest.Do(t, ctx, "campaigns", chromedp.Navigate(app.URL+"/admin/notifiche/campagne"), chromedp.WaitVisible(chromedp.CSS("#c-name")),

@@ -43,10 +43,10 @@ func TestBrowserCitizenPays(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`a[href$="/paga"]`)),
 		kerneltest.Screenshot("/tmp/payments-area-personale.png"),
 		chromedp.Click(chromedp.CSS(`a[href$="/paga"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#importo")),
+		kerneltest.AwaitVisible(chromedp.CSS("#importo")),
 		kerneltest.Screenshot("/tmp/payments-checkout.png"),
 		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href$="/ricevuta.pdf"]`)),
+		kerneltest.AwaitVisible(chromedp.CSS(`a[href$="/ricevuta.pdf"]`)),
 		kerneltest.Screenshot("/tmp/payments-paid.png"),
 	)
 	if err != nil {
@@ -82,10 +82,10 @@ func TestBrowserStaffSearch(t *testing.T) {
 	err := chromedp.Do(tctx, app.SetSession(tok), chromedp.Navigate(app.URL+"/admin/pagamenti"),
 		chromedp.SendKeys(chromedp.CSS("#debitore"), "Bianchi"),
 		chromedp.Click(chromedp.CSS(`form[role=search] button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS("table caption")),
+		kerneltest.AwaitVisible(chromedp.CSS("table caption")),
 		kerneltest.Screenshot("/tmp/payments-staff-list.png"),
 		chromedp.Click(chromedp.CSS("tbody a")),
-		chromedp.WaitVisible(chromedp.CSS("h2")),
+		kerneltest.AwaitVisible(chromedp.CSS("h2")),
 		kerneltest.Screenshot("/tmp/payments-staff-detail.png"),
 	)
 	if err != nil {

@@ -30,12 +30,15 @@ func TestBrowserBackOffice(t *testing.T) {
 	kerneltest.Do(t, ctx, "queue", chromedp.Navigate(app.URL+"/admin/riconciliazione/anomalie?codice=RT_NO_IUF"), chromedp.WaitVisible(chromedp.CSS("table")),
 		kerneltest.Screenshot(filepath.Join(shots, "2-queue.png")))
 	kerneltest.AssertAccessible(t, ctx, "queue")
-	kerneltest.Do(t, ctx, "detail", chromedp.Click(chromedp.CSS("tbody a")))
-	kerneltest.Landed(t, ctx, "detail", "#nota")
-	kerneltest.Do(t, ctx, "note", chromedp.SendKeys(chromedp.CSS("#nota"), "sollecitato il PSP"),
-		chromedp.Click(chromedp.CSS("#annotazione button[type=submit]")))
-	kerneltest.Landed(t, ctx, "note saved", ".alert-success")
-	kerneltest.Do(t, ctx, "detail screenshot", kerneltest.Screenshot(filepath.Join(shots, "3-detail.png")))
+	// Opened with Navigate, which waits for the page to load: typing into a
+	// page reached by a click could race the end of its loading.
+	link, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("tbody a"), "href"))
+	if err != nil || !link.Exists {
+		t.Fatalf("first anomaly link: %+v %v", link, err)
+	}
+	kerneltest.Do(t, ctx, "detail", chromedp.Navigate(app.URL+link.Value), chromedp.WaitVisible(chromedp.CSS("#nota")),
+		chromedp.SendKeys(chromedp.CSS("#nota"), "sollecitato il PSP"), chromedp.Click(chromedp.CSS("#annotazione button[type=submit]")),
+		kerneltest.AwaitVisible(chromedp.CSS(".alert-success")), kerneltest.Screenshot(filepath.Join(shots, "3-detail.png")))
 	kerneltest.AssertAccessible(t, ctx, "detail")
 	note, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#nota")))
 	if err != nil || !strings.Contains(note, "sollecitato il PSP") {

@@ -53,7 +53,7 @@ func TestBrowserCitizenJourneyAndFollowUp(t *testing.T) {
 		chromedp.Navigate(base+"/segnalazioni/nuova"),
 		chromedp.Click(chromedp.CSS("#privacy")),
 		chromedp.Click(chromedp.CSS("form[action='/segnalazioni/nuova'] button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("#reports-picker")),
+		kerneltest.AwaitVisible(chromedp.CSS("#reports-picker")),
 	)
 	run("category", chromedp.SetValue(chromedp.CSS("#category"), "buche"))
 	read("change", chromedp.Evaluate[string](`document.getElementById("category").dispatchEvent(new Event("change")) ? "ok" : "no"`))
@@ -70,7 +70,7 @@ func TestBrowserCitizenJourneyAndFollowUp(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS("#photos"), []string{photo}),
 		kerneltest.Screenshot(filepath.Join(shots, "1-dati.png")),
 		chromedp.Click(chromedp.CSS("#next")),
-		chromedp.WaitVisible(chromedp.CSS("#send")),
+		kerneltest.AwaitVisible(chromedp.CSS("#send")),
 		kerneltest.Screenshot(filepath.Join(shots, "2-riepilogo.png")),
 	)
 	if lat == "" {
@@ -78,7 +78,7 @@ func TestBrowserCitizenJourneyAndFollowUp(t *testing.T) {
 	}
 	run("send",
 		chromedp.Click(chromedp.CSS("#send")),
-		chromedp.WaitVisible(chromedp.CSS("#report-number")),
+		kerneltest.AwaitVisible(chromedp.CSS("#report-number")),
 		kerneltest.Screenshot(filepath.Join(shots, "3-inviata.png")),
 	)
 	number := read("number", chromedp.Text(chromedp.CSS("#report-number")))
@@ -101,7 +101,7 @@ func TestBrowserCitizenJourneyAndFollowUp(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#state"), step.state),
 			chromedp.SendKeys(chromedp.CSS("#public"), step.text),
 			chromedp.Click(chromedp.CSS("#save-state")),
-			chromedp.WaitVisible(chromedp.CSS(".alert-success")),
+			kerneltest.AwaitVisible(chromedp.CSS(".alert-success")),
 		)
 	}
 	run("operator screenshot", kerneltest.Screenshot(filepath.Join(shots, "4-operatore.png")))

@@ -94,24 +94,21 @@ func Do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action
 	}
 }
 
-// Landed waits for the page a click or a form submission navigated to to
-// show sel. A plain WaitVisible right after the click can fail while the old
-// document is being replaced ("Could not find node with given id"); Landed
-// retries through that until the new page is there.
-func Landed(t testing.TB, ctx context.Context, what, sel string) {
-	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		err := chromedp.Do(tctx, chromedp.WaitVisible(chromedp.CSS(sel)))
-		cancel()
-		if err == nil {
-			return
+// AwaitVisible is WaitVisible for the step after a click or a submission
+// that navigates: a plain WaitVisible there can fail while the old document
+// is being replaced ("Could not find node with given id"), so it retries
+// until the new page shows sel or ctx ends.
+func AwaitVisible[S chromedp.Selectable](sel S) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for {
+			tctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			_, err := chromedp.WaitVisible(sel)(tctx, t)
+			cancel()
+			if err == nil || ctx.Err() != nil {
+				return chromedp.Void{}, err
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
-		if ctx.Err() != nil || time.Now().After(deadline) {
-			t.Fatalf("%s: %s never shown: %v", what, sel, err)
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 
