@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/go-pdf/fpdf"
 )
 
 // PDFOptions shape a batch printed as one PDF.
@@ -38,37 +40,25 @@ var sectionSize = 500
 func WritePDF(w io.Writer, next Source, opt PDFOptions) (int, error) {
 	m := &merger{w: bufio.NewWriterSize(w, 64<<10), next: 4, prevXref: -1}
 	m.printf("%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n")
-	count := 0
 	var buf bytes.Buffer
-	for {
-		n, ok, err := next()
-		if err != nil {
-			return count, err
-		}
-		if !ok {
-			break
-		}
-		pdf, err := Render(n)
-		if err != nil {
-			return count, fmt.Errorf("avviso %s: %w", n.IUV, err)
-		}
+	count, err := renderEach(next, func(i int, n Notice, pdf *fpdf.Fpdf) error {
 		buf.Reset()
 		if err := pdf.Output(&buf); err != nil {
-			return count, fmt.Errorf("avviso %s: %w", n.IUV, err)
+			return fmt.Errorf("avviso %s: %w", n.IUV, err)
 		}
-		if count%sectionSize == 0 {
+		if i%sectionSize == 0 {
 			if err := m.closeSection(false); err != nil {
-				return count, err
+				return err
 			}
 			m.openSection()
 		}
 		if err := m.copyDoc(buf.Bytes(), opt.Duplex); err != nil {
-			return count, fmt.Errorf("avviso %s: %w", n.IUV, err)
+			return fmt.Errorf("avviso %s: %w", n.IUV, err)
 		}
-		count++
-		if m.err != nil {
-			return count, m.err
-		}
+		return m.err
+	})
+	if err != nil {
+		return count, err
 	}
 	if count == 0 {
 		return 0, errors.New("nessun avviso da stampare")
