@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
@@ -188,7 +189,7 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 				r.ID, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
 				r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
 				r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, string(answers), r.MediaURL,
-				confirm, now, r.DeadlineAt, now.In(rome).Year(), jsonHead, jsonTail, xmlHead, xmlTail).Scan(&r.Number); err != nil {
+				confirm, now, r.DeadlineAt, now.In(rome).Year(), jsonHead, jsonTail, xmlHead, xmlTail, cmp.Or(r.Reporter.Lang, "it")).Scan(&r.Number); err != nil {
 				return fmt.Errorf("insert report: %w", err)
 			}
 		} else {
@@ -201,7 +202,7 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 				r.ID, r.Number, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
 				r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
 				r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, string(answers), r.MediaURL,
-				confirm, now, r.DeadlineAt, jsonHead+r.Number+jsonTail, xmlHead+r.Number+xmlTail); err != nil {
+				confirm, now, r.DeadlineAt, jsonHead+r.Number+jsonTail, xmlHead+r.Number+xmlTail, cmp.Or(r.Reporter.Lang, "it")); err != nil {
 				return fmt.Errorf("insert report: %w", err)
 			}
 		}
@@ -268,8 +269,8 @@ func mediaPath(id string) string { return "/segnalazioni-foto/" + id }
 const insertReportSQL = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
 	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
 	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
-	created_at, updated_at, deadline_at, version, o311_json, o311_xml)
-	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32)`
+	created_at, updated_at, deadline_at, version, o311_json, o311_xml, reporter_lang)
+	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32,$33)`
 
 // insertNumberedReportPG is insertReportSQL with the number taken in the
 // same statement (PostgreSQL only: SQLite has no INSERT inside WITH). The
@@ -283,9 +284,9 @@ const insertNumberedReportPG = `WITH n AS (
 	INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
 	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
 	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
-	created_at, updated_at, deadline_at, version, o311_json, o311_xml)
+	created_at, updated_at, deadline_at, version, o311_json, o311_xml, reporter_lang)
 	SELECT $1, num.number, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-	$25, $26, $27, $28, $28, $29, 1, $31 || num.number || $32, $33 || num.number || $34 FROM num
+	$25, $26, $27, $28, $28, $29, 1, $31 || num.number || $32, $33 || num.number || $34, $35 FROM num
 	RETURNING number`
 
 // numberStandIn holds the place of the request number in a fragment

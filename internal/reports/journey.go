@@ -222,9 +222,9 @@ func (m *Module) draftReport(r *http.Request, d *Draft, withFiles bool) (NewRepo
 	}
 	p := auth.FromContext(r.Context())
 	if p.IsCitizen() {
-		n.Reporter = Reporter{Kind: ByCitizen, FiscalCode: p.FiscalCode, Name: p.Name, Email: d.Email, Phone: d.Phone}
+		n.Reporter = Reporter{Kind: ByCitizen, FiscalCode: p.FiscalCode, Name: p.Name, Email: d.Email, Phone: d.Phone, Lang: web.Lang(r)}
 	} else {
-		n.Reporter = Reporter{Kind: ByAnonymous, Email: d.Email, Phone: d.Phone}
+		n.Reporter = Reporter{Kind: ByAnonymous, Email: d.Email, Phone: d.Phone, Lang: web.Lang(r)}
 		if d.Email != "" && !strings.Contains(d.Email, "@") {
 			return n, errs.Field("email", "indirizzo e-mail non valido")
 		}
