@@ -58,23 +58,23 @@ func (n *NewReport) validate(c Category) error {
 	n.Address = strings.TrimSpace(n.Address)
 	switch {
 	case !c.Active:
-		return errs.Field("category", "la categoria «%s» non accetta più segnalazioni", c.Name)
+		return fieldErr("category", "reports.v.inactive", c.Name)
 	case n.Reporter.Kind == ByAnonymous && !c.AnonymousAllowed:
-		return errs.Field("category", "per la categoria «%s» serve accedere con SPID o CIE", c.Name)
+		return fieldErr("category", "reports.v.login", c.Name)
 	case n.Reporter.Kind == ByAnonymous && n.Reporter.Email == "":
-		return errs.Field("email", "indicare un indirizzo e-mail per confermare la segnalazione")
+		return fieldErr("email", "reports.v.email_needed")
 	case n.Title == "":
-		return errs.Field("title", "il titolo è obbligatorio")
+		return fieldErr("title", "reports.v.title")
 	case utf8.RuneCountInString(n.Title) > MaxTitle:
-		return errs.Field("title", "il titolo supera %d caratteri", MaxTitle)
+		return fieldErr("title", "reports.v.title_long", MaxTitle)
 	case n.Details == "":
-		return errs.Field("details", "i dettagli sono obbligatori")
+		return fieldErr("details", "reports.v.details")
 	case utf8.RuneCountInString(n.Details) > open311.MaxDescription:
-		return errs.Field("details", "i dettagli superano %d caratteri", open311.MaxDescription)
+		return fieldErr("details", "reports.v.details_long", open311.MaxDescription)
 	case !n.HasPoint && n.Address == "" && n.AddressID == "":
-		return errs.Field("place", "indicare il luogo: un punto sulla mappa, le coordinate o l'indirizzo")
+		return fieldErr("place", "reports.v.place")
 	case n.HasPoint && !(geo.Point{Lat: n.Lat, Lon: n.Lon}).Valid():
-		return errs.Field("place", "coordinate non valide")
+		return fieldErr("place", "reports.v.coords")
 	}
 	photos, docs := 0, 0
 	for _, f := range n.Files {
@@ -85,10 +85,10 @@ func (n *NewReport) validate(c Category) error {
 		}
 	}
 	if photos > MaxPhotos {
-		return errs.Field("photos", "si possono allegare al massimo %d foto", MaxPhotos)
+		return fieldErr("photos", "reports.v.photos", MaxPhotos)
 	}
 	if docs > MaxDocuments {
-		return errs.Field("documents", "si possono allegare al massimo %d documenti PDF", MaxDocuments)
+		return fieldErr("documents", "reports.v.documents", MaxDocuments)
 	}
 	answers, err := c.Definition().Check(n.Answers)
 	if err != nil {
@@ -108,7 +108,7 @@ func (n *NewReport) validate(c Category) error {
 func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 	c, err := s.Category(ctx, n.CategoryCode)
 	if err != nil {
-		return nil, errs.Field("category", "categoria %q inesistente", n.CategoryCode)
+		return nil, fieldErr("category", "reports.v.category", n.CategoryCode)
 	}
 	return s.create(ctx, c, n)
 }

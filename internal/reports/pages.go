@@ -1,9 +1,12 @@
 package reports
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/reports/workflow"
 	"github.com/arengo-pa/arengo/internal/web"
 )
@@ -151,6 +154,96 @@ var messages = map[string]web.Msg{
 	"reports.n.confirm_button":  {IT: "Conferma la segnalazione", EN: "Confirm the report"},
 	"reports.n.confirmed_title": {IT: "Segnalazione confermata", EN: "Report confirmed"},
 	"reports.n.confirmed_text":  {IT: "Grazie: la segnalazione %s è ora visibile nell'elenco pubblico.", EN: "Thank you: report %s is now visible in the public list."},
+	// Public list, report page and map (p), Area personale panel (a).
+	"reports.p.breadcrumb":    {IT: "Percorso di navigazione", EN: "Breadcrumb"},
+	"reports.p.resolved_pre":  {IT: "Negli ultimi 12 mesi sono state risolte", EN: "In the last 12 months"},
+	"reports.p.resolved_post": {IT: "segnalazioni.", EN: "reports were resolved."},
+	"reports.p.none":          {IT: "Nessuna segnalazione", EN: "No reports"},
+	"reports.p.clear":         {IT: "Rimuovi tutti i filtri", EN: "Remove all filters"},
+	"reports.p.filters":       {IT: "Filtri", EN: "Filters"},
+	"reports.p.all_states":    {IT: "Tutti", EN: "All"},
+	"reports.p.all_areas":     {IT: "Tutte", EN: "All"},
+	"reports.p.results":       {IT: "Risultati:", EN: "Results:"},
+	"reports.p.csv":           {IT: "Scarica in CSV (dati aperti)", EN: "Download as CSV (open data)"},
+	"reports.p.map_label":     {IT: "Mappa delle segnalazioni", EN: "Map of the reports"},
+	"reports.p.map_js":        {IT: "La mappa richiede JavaScript; l'elenco mostra le stesse segnalazioni.", EN: "The map needs JavaScript; the list shows the same reports."},
+	"reports.p.no_match":      {IT: "Nessuna segnalazione con questi filtri.", EN: "No reports match these filters."},
+	"reports.p.supported":     {IT: "Grazie: segui ora anche tu questa segnalazione.", EN: "Thank you: you now follow this report too."},
+	"reports.p.answered":      {IT: "Grazie per la risposta.", EN: "Thank you for your answer."},
+	"reports.p.sent_on":       {IT: "Inviata il", EN: "Sent on"},
+	"reports.p.overdue":       {IT: "scaduta", EN: "overdue"},
+	"reports.p.office":        {IT: "Ufficio", EN: "Office"},
+	"reports.p.supporters":    {IT: "Persone che la sostengono", EN: "People supporting it"},
+	"reports.p.same_problem":  {IT: "ho lo stesso problema", EN: "I have the same problem"},
+	"reports.p.really_fixed":  {IT: "È stato risolto davvero?", EN: "Has it really been fixed?"},
+	"reports.p.photo_alt":     {IT: "Foto allegata alla segnalazione %s", EN: "Photo attached to report %s"},
+	"reports.p.position":      {IT: "Posizione sulla mappa", EN: "Position on the map"},
+	"reports.p.nearby_live":   {IT: "Segnalazioni simili qui vicino:", EN: "Similar reports nearby:"},
+	"reports.a.draft":         {IT: "bozza", EN: "draft"},
+	"reports.a.number":        {IT: "Numero", EN: "Number"},
+	"reports.a.none":          {IT: "Non hai ancora inviato segnalazioni.", EN: "You have not sent any reports yet."},
+	// Validation of a filing (v): the Italian text is also the message of
+	// the error itself (Open311, logs); fieldErr keeps the key to show it
+	// in the visitor's language.
+	"reports.v.inactive":      {IT: "la categoria «%s» non accetta più segnalazioni", EN: "the category «%s» no longer accepts reports"},
+	"reports.v.login":         {IT: "per la categoria «%s» serve accedere con SPID o CIE", EN: "the category «%s» needs a login with SPID or CIE"},
+	"reports.v.email_needed":  {IT: "indicare un indirizzo e-mail per confermare la segnalazione", EN: "give an e-mail address to confirm the report"},
+	"reports.v.email_bad":     {IT: "indirizzo e-mail non valido", EN: "invalid e-mail address"},
+	"reports.v.title":         {IT: "il titolo è obbligatorio", EN: "the title is required"},
+	"reports.v.title_long":    {IT: "il titolo supera %d caratteri", EN: "the title is longer than %d characters"},
+	"reports.v.details":       {IT: "i dettagli sono obbligatori", EN: "the details are required"},
+	"reports.v.details_long":  {IT: "i dettagli superano %d caratteri", EN: "the details are longer than %d characters"},
+	"reports.v.place":         {IT: "indicare il luogo: un punto sulla mappa, le coordinate o l'indirizzo", EN: "give the place: a point on the map, the coordinates or the address"},
+	"reports.v.coords":        {IT: "coordinate non valide", EN: "invalid coordinates"},
+	"reports.v.coords_form":   {IT: "coordinate non valide: indicare latitudine e longitudine in gradi decimali (es. 45.4064 e 11.8768)", EN: "invalid coordinates: give latitude and longitude in decimal degrees (e.g. 45.4064 and 11.8768)"},
+	"reports.v.photos":        {IT: "si possono allegare al massimo %d foto", EN: "at most %d photos can be attached"},
+	"reports.v.documents":     {IT: "si possono allegare al massimo %d documenti PDF", EN: "at most %d PDF documents can be attached"},
+	"reports.v.category":      {IT: "categoria %q inesistente", EN: "category %q does not exist"},
+	"reports.v.kind":          {IT: "scegliere il tipo di disservizio", EN: "choose the kind of problem"},
+	"reports.v.privacy":       {IT: "Per proseguire confermare di aver letto e compreso l'informativa sulla privacy.", EN: "To go on, confirm you have read and understood the privacy notice."},
+	"reports.v.file_as":       {IT: "Il file «%s» va allegato come %s.", EN: "The file «%s» must be attached as a %s."},
+}
+
+// fieldErr is errs.Field with its text taken from messages by key: the
+// error's own message is the Italian text (what Open311 clients and the
+// logs get), and errorIn shows it in the visitor's language. An argument
+// that is a web.Msg is itself shown in that language.
+func fieldErr(field, key string, args ...any) error {
+	return &localizedErr{err: &errs.Error{Code: errs.EINVALID, Field: field, Message: localize("it", key, args)}, key: key, args: args}
+}
+
+type localizedErr struct {
+	err  *errs.Error
+	key  string
+	args []any
+}
+
+func (e *localizedErr) Error() string { return e.err.Error() }
+func (e *localizedErr) Unwrap() error { return e.err }
+
+func localize(lang, key string, args []any) string {
+	in := make([]any, len(args))
+	for i, a := range args {
+		if m, ok := a.(web.Msg); ok {
+			a = m.In(lang)
+		}
+		in[i] = a
+	}
+	m, ok := messages[key]
+	if !ok {
+		return key // a missing text is seen, as with web.Server.T
+	}
+	return fmt.Sprintf(m.In(lang), in...)
+}
+
+// errorIn is what a form shows for err: a message of this module in lang,
+// any other error as errs.MessageOf gives it.
+func errorIn(lang string, err error) string {
+	var l *localizedErr
+	if errors.As(err, &l) {
+		return localize(lang, l.key, l.args)
+	}
+	return errs.MessageOf(err)
 }
 
 // publicView is a report as anyone may see it: no reporter field exists
