@@ -135,9 +135,10 @@ func (m *Module) staffReport(w http.ResponseWriter, r *http.Request) {
 	for _, s := range states {
 		labels[s.Code] = s.Label
 	}
-	redacted := map[string]bool{}
-	for _, md := range media {
-		redacted[md.ID] = IsRedacted(md)
+	redacted, err := m.svc.redactions(ctx, rep.ID, media)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
 	}
 	m.deps.Web.Render(w, r, m.pages.staffReport, map[string]any{"R": rep, "Updates": updates, "Media": media, "States": states,
 		"Templates": templates, "Labels": labels, "Category": cat, "Answers": answerLabels(cat, rep.Answers), "Duplicates": candidates,
