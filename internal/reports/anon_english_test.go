@@ -139,12 +139,12 @@ func TestAnonymousEnglishEmails(t *testing.T) {
 	if _, err := e.svc.Apply(ctx, number, 0, Change{To: workflow.InProgress, Public: "A crew is on its way.", Staff: true}); err != nil {
 		t.Fatal(err)
 	}
-	mail = mailWith("Report " + number + ": In lavorazione")
+	mail = mailWith("Report " + number + ": In progress")
 	mustContain(t, mail, "is now", "A crew is on its way.")
 	if _, err := e.svc.Apply(ctx, number, 0, Change{To: workflow.FixedCouncil, Staff: true}); err != nil {
 		t.Fatal(err)
 	}
-	mailWith("Report " + number + ": Risolta dal Comune")
+	mailWith("Report " + number + ": Fixed by the council")
 	time.Sleep(300 * time.Millisecond) // room for a follow-up that must not come
 	var followUps int
 	app.Deps.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_messages WHERE template = $1`, tmplFollowUp).Scan(&followUps)

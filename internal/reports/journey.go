@@ -199,9 +199,12 @@ func (m *Module) journeyDataPost(w http.ResponseWriter, r *http.Request) {
 		if len(near) > 0 {
 			d.SeenNearby = true
 			_ = m.svc.SaveDraft(ctx, d)
+			states, _ := m.svc.States(ctx)
+			labels := stateLabels(states, web.Lang(r))
 			views := make([]publicView, len(near))
 			for i, nr := range near {
 				views[i] = toPublic(nr.Item, m.svc.now())
+				views[i].StateLabel = labelOf(labels, nr.Item)
 			}
 			m.renderData(w, r, d, http.StatusOK, nil, views)
 			return

@@ -128,7 +128,7 @@ func (s *Service) notifyChange(ctx context.Context, tx *store.Tx, r *Report, fro
 		return nil
 	}
 	if err := s.notifyReporter(ctx, tx, r, tmplChanged, map[string]any{"number": r.Number, "title": r.Title,
-		"state": to.Label, "answer": answer}); err != nil {
+		"state": mailStateLabel(r, to), "answer": answer}); err != nil {
 		return err
 	}
 	if to.Type == workflow.Fixed && from.Type != workflow.Fixed && to.Code != workflow.FixedUser {

@@ -51,15 +51,19 @@ func TestPublicPagesAndPanelInEnglish(t *testing.T) {
 	_, body, _ := get(t, anon, base+"/segnalazioni")
 	mustContain(t, body, "List of reports", "In the last 12 months <strong>0</strong> reports were resolved.", "Remove all filters",
 		"Download as CSV (open data)", "Results: 1", `aria-label="Filters"`, "Bags by the school", ">All</option>")
-	noItalian(t, "list", body, "Negli ultimi", "Rimuovi tutti", "Risultati", "Scarica in CSV", "Tutti", "Tutte", "Filtri", "Percorso di navigazione")
+	mustContain(t, body, ">Investigating</span>", `<option value="fixed_council">Fixed by the council</option>`)
+	noItalian(t, "list", body, "Presa in carico", "Risolta dal Comune", "Negli ultimi", "Rimuovi tutti", "Risultati", "Scarica in CSV", "Tutti", "Tutte", "Filtri", "Percorso di navigazione")
 	_, body, _ = get(t, anon, base+"/segnalazioni?vista=mappa")
 	mustContain(t, body, `aria-label="Map of the reports"`, "The map needs JavaScript; the list shows the same reports.")
 	noItalian(t, "map", body, "La mappa richiede", "Mappa delle segnalazioni")
+	_, body, _ = get(t, anon, base+"/segnalazioni/mappa.json")
+	mustContain(t, body, `"State":"Investigating"`)
 	_, body, _ = get(t, anon, base+"/segnalazioni?stato=fixed_council")
 	mustContain(t, body, "No reports match these filters.")
 	_, body, _ = get(t, anon, base+"/segnalazioni/"+number)
 	mustContain(t, body, "Details", "Place", "Sent on", "People supporting it", "Request number", "History", `aria-label="Position on the map"`, "On its way.")
-	noItalian(t, "report", body, "Dettagli", "Luogo", "Inviata il", "Persone che", "Posizione sulla mappa")
+	mustContain(t, body, "<strong>Investigating</strong>: On its way.")
+	noItalian(t, "report", body, "Presa in carico", "Dettagli", "Luogo", "Inviata il", "Persone che", "Posizione sulla mappa")
 	other := english(t, e, e.app.Client(t))
 	e.app.LoginCitizen(t, other, laura)
 	_, body, _ = get(t, other, base+"/segnalazioni/"+number)
@@ -67,7 +71,8 @@ func TestPublicPagesAndPanelInEnglish(t *testing.T) {
 
 	_, body, _ = get(t, cit, base+"/area-personale")
 	mustContain(t, body, "<caption>My reports</caption>", ">Number</th>", ">Title</th>", ">Sent on</th>", ">Status</th>", ">Taken in charge on</th>", ">Latest expected date</th>", number)
-	noItalian(t, "Area personale", body, "Le mie segnalazioni", ">Numero<", ">Titolo<", "Inviata il", "Presa in carico il", "Data massima prevista")
+	mustContain(t, body, ">Investigating</span>")
+	noItalian(t, "Area personale", body, ">Presa in carico<", "Le mie segnalazioni", ">Numero<", ">Titolo<", "Inviata il", "Presa in carico il", "Data massima prevista")
 	_, body, _ = get(t, english(t, e, e.app.Client(t)), base+"/area-personale")
 	if strings.Contains(body, "Non hai ancora") {
 		t.Error("Area personale of a visitor not logged in shows the Italian panel")
@@ -78,7 +83,7 @@ func TestPublicPagesAndPanelInEnglish(t *testing.T) {
 	_, body, _ = get(t, it, base+"/segnalazioni")
 	mustContain(t, body, "Negli ultimi 12 mesi sono state risolte <strong>0</strong> segnalazioni.", "Rimuovi tutti i filtri", "Scarica in CSV (dati aperti)")
 	_, body, _ = get(t, it, base+"/segnalazioni/"+number)
-	mustContain(t, body, "Dettagli", "Inviata il", "Persone che la sostengono")
+	mustContain(t, body, "Dettagli", "Inviata il", "Persone che la sostengono", "<strong>Presa in carico</strong>: On its way.")
 }
 
 // TestValidationInEnglish: the messages of a refused form speak the
