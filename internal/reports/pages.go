@@ -182,6 +182,12 @@ var messages = map[string]web.Msg{
 	"reports.a.draft":         {IT: "bozza", EN: "draft"},
 	"reports.a.number":        {IT: "Numero", EN: "Number"},
 	"reports.a.none":          {IT: "Non hai ancora inviato segnalazioni.", EN: "You have not sent any reports yet."},
+	// History entries the module writes itself (h): stored in Italian (they
+	// are Open311 notes too), shown in the visitor's language (historyText).
+	"reports.h.filed":     {IT: filedText, EN: "Report registered"},
+	"reports.h.support":   {IT: "Un'altra persona ha segnalato lo stesso problema", EN: "Another person reported the same problem"},
+	"reports.h.confirmed": {IT: "Indirizzo e-mail confermato", EN: "E-mail address confirmed"},
+	"reports.h.merged":    {IT: "Unita la segnalazione duplicata ", EN: "Merged the duplicate report "},
 	// Validation of a filing (v): the Italian text is also the message of
 	// the error itself (Open311, logs); fieldErr keeps the key to show it
 	// in the visitor's language.

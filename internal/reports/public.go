@@ -103,6 +103,23 @@ func stateLabels(states []workflow.State, lang string) map[string]string {
 	return out
 }
 
+// historyText is a history entry's text in lang: the entries the module
+// writes itself are translated, what staff wrote is shown as written.
+func historyText(lang string, u Update) string {
+	if lang == "it" {
+		return u.Text
+	}
+	for _, k := range []string{"reports.h.filed", "reports.h.support", "reports.h.confirmed"} {
+		if u.Text == messages[k].IT {
+			return messages[k].In(lang)
+		}
+	}
+	if n, ok := strings.CutPrefix(u.Text, messages["reports.h.merged"].IT); ok && u.Kind == KindMerge {
+		return messages["reports.h.merged"].In(lang) + n
+	}
+	return u.Text
+}
+
 // mailStateLabel is the state's label for an e-mail to r's reporter: in
 // English for an anonymous reporter who filed in English (the hub writes to
 // them in that language); Italian otherwise, since a citizen's language is
@@ -179,6 +196,9 @@ func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
 	owner := p.IsCitizen() && p.FiscalCode == rep.Reporter.FiscalCode
 	view := toPublic(rep, m.svc.now())
 	view.StateLabel = labelOf(labels, rep)
+	for i := range updates {
+		updates[i].Text = historyText(web.Lang(r), updates[i])
+	}
 	m.deps.Web.Render(w, r, m.pages.report, map[string]any{
 		"R": view, "Updates": updates, "Photos": photos, "Labels": labels,
 		"CanSupport": p.IsCitizen() && !owner && rep.StateType == workflow.Open, "Owner": owner,

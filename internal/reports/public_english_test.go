@@ -62,12 +62,17 @@ func TestPublicPagesAndPanelInEnglish(t *testing.T) {
 	mustContain(t, body, "No reports match these filters.")
 	_, body, _ = get(t, anon, base+"/segnalazioni/"+number)
 	mustContain(t, body, "Details", "Place", "Sent on", "People supporting it", "Request number", "History", `aria-label="Position on the map"`, "On its way.")
-	mustContain(t, body, "<strong>Investigating</strong>: On its way.")
+	mustContain(t, body, "<strong>Investigating</strong>: On its way.", "<strong>Open</strong>: Report registered")
 	noItalian(t, "report", body, "Presa in carico", "Dettagli", "Luogo", "Inviata il", "Persone che", "Posizione sulla mappa")
 	other := english(t, e, e.app.Client(t))
 	e.app.LoginCitizen(t, other, laura)
 	_, body, _ = get(t, other, base+"/segnalazioni/"+number)
 	mustContain(t, body, "Me too: I have the same problem")
+	if st, _ := postForm(t, other, base+"/segnalazioni/"+number+"/anche-io", nil); st != http.StatusSeeOther {
+		t.Fatalf("me too: %d", st)
+	}
+	_, body, _ = get(t, other, base+"/segnalazioni/"+number+"?esito=adesione")
+	mustContain(t, body, "Thank you: you now follow this report too.", "Another person reported the same problem")
 
 	_, body, _ = get(t, cit, base+"/area-personale")
 	mustContain(t, body, "<caption>My reports</caption>", ">Number</th>", ">Title</th>", ">Sent on</th>", ">Status</th>", ">Taken in charge on</th>", ">Latest expected date</th>", number)
@@ -83,7 +88,7 @@ func TestPublicPagesAndPanelInEnglish(t *testing.T) {
 	_, body, _ = get(t, it, base+"/segnalazioni")
 	mustContain(t, body, "Negli ultimi 12 mesi sono state risolte <strong>0</strong> segnalazioni.", "Rimuovi tutti i filtri", "Scarica in CSV (dati aperti)")
 	_, body, _ = get(t, it, base+"/segnalazioni/"+number)
-	mustContain(t, body, "Dettagli", "Inviata il", "Persone che la sostengono", "<strong>Presa in carico</strong>: On its way.")
+	mustContain(t, body, "Dettagli", "Inviata il", "Persone che la sostengono", "<strong>Presa in carico</strong>: On its way.", "Segnalazione registrata", "Un&#39;altra persona ha segnalato lo stesso problema")
 }
 
 // TestValidationInEnglish: the messages of a refused form speak the
