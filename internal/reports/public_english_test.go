@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"image/color"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,4 +151,32 @@ func TestValidationInEnglish(t *testing.T) {
 	if err == nil || err.Error() != "title: il titolo è obbligatorio" {
 		t.Errorf("error = %v", err)
 	}
+}
+
+// TestBackOfficeInEnglish: the queue and a report's staff page, with a
+// redacted photo, in English.
+func TestBackOfficeInEnglish(t *testing.T) {
+	e := fullEnv(t)
+	base := e.app.URL
+	c := e.app.Client(t)
+	e.app.LoginCitizen(t, c, mario)
+	number := fileReport(t, e, c, url.Values{"category": {"rifiuti"}, "title": {"Bags"}, "details": {"Three bags"}, "address": {"Via Roma 5"}},
+		part{"photos", "bags.png", plainPNG(t, 200, 100, color.NRGBA{250, 250, 250, 255})})
+	staff := english(t, e, e.app.Client(t))
+	e.app.LoginStaff(t, staff, "operatrice", PermManage)
+	_, body, _ := get(t, staff, base+"/admin/segnalazioni")
+	mustContain(t, body, "Report queue", "Save these filters as a view", "1 reports", "Reports, newest first", ">Priority</th>", ">normal</td>", ">Overdue</label>")
+	noItalian(t, "queue", body, "Viste salvate", "Salva vista", "Priorità", "normale", "Scadenza", "Sostegni", "aperte", "risolte")
+	rep, _ := e.svc.Get(context.Background(), number)
+	media, _ := e.svc.Media(context.Background(), rep.ID, true)
+	if st, _ := postForm(t, staff, base+"/admin/segnalazioni/r/"+number+"/foto/"+media[0].ID+"/oscura",
+		url.Values{"x": {"0"}, "y": {"0"}, "w": {"50"}, "h": {"50"}, "reason": {"plate"}}); st != http.StatusSeeOther {
+		t.Fatalf("redact: %d", st)
+	}
+	_, body, _ = get(t, staff, base+"/admin/segnalazioni/r/"+number+"?esito=salvato")
+	mustContain(t, body, "Change saved.", "Status and answer", "Public answer (visible to everyone and sent to the author)", "Assignment", "Moderation",
+		"Hide the photo bags.png", "Redact part of the photo bags.png", "partly redacted", "open the original", "Original with the redacted areas (1)",
+		"Undo the redaction", "Author (personal data, not public)", "(photo)")
+	noItalian(t, "staff report", body, "Stato e risposta", "Risposta pubblica", "Assegnazione", "Moderazione", "Oscura l", "Oscurare",
+		"Allegati", "Salva", "Motivo", "Nuovo stato", "Priorità", "Larghezza")
 }
