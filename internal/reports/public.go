@@ -84,11 +84,20 @@ func (m *Module) publicList(w http.ResponseWriter, r *http.Request) {
 // publicStates are the states a public report can be in, labelled in lang.
 func publicStates(all []workflow.State, lang string) []workflow.State {
 	var out []workflow.State
-	for _, s := range all {
+	for _, s := range statesIn(all, lang) {
 		if s.Type.Public() {
-			s.Label = web.Msg{IT: s.Label, EN: s.EN}.In(lang)
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// statesIn are the states with their labels in lang.
+func statesIn(all []workflow.State, lang string) []workflow.State {
+	out := make([]workflow.State, len(all))
+	for i, s := range all {
+		s.Label = web.Msg{IT: s.Label, EN: s.EN}.In(lang)
+		out[i] = s
 	}
 	return out
 }
@@ -97,8 +106,8 @@ func publicStates(all []workflow.State, lang string) []workflow.State {
 // where the state has one, else the Italian.
 func stateLabels(states []workflow.State, lang string) map[string]string {
 	out := make(map[string]string, len(states))
-	for _, s := range states {
-		out[s.Code] = web.Msg{IT: s.Label, EN: s.EN}.In(lang)
+	for _, s := range statesIn(states, lang) {
+		out[s.Code] = s.Label
 	}
 	return out
 }

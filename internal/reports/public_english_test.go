@@ -165,7 +165,7 @@ func TestBackOfficeInEnglish(t *testing.T) {
 	staff := english(t, e, e.app.Client(t))
 	e.app.LoginStaff(t, staff, "operatrice", PermManage)
 	_, body, _ := get(t, staff, base+"/admin/segnalazioni")
-	mustContain(t, body, "Report queue", "Save these filters as a view", "1 reports", "Reports, newest first", ">Priority</th>", ">normal</td>", ">Overdue</label>")
+	mustContain(t, body, "Report queue", ">Open</span>", `<option value="fixed_council">Fixed by the council</option>`, "Save these filters as a view", "1 reports", "Reports, newest first", ">Priority</th>", ">normal</td>", ">Overdue</label>")
 	noItalian(t, "queue", body, "Viste salvate", "Salva vista", "Priorità", "normale", "Scadenza", "Sostegni", "aperte", "risolte")
 	rep, _ := e.svc.Get(context.Background(), number)
 	media, _ := e.svc.Media(context.Background(), rep.ID, true)
@@ -174,9 +174,16 @@ func TestBackOfficeInEnglish(t *testing.T) {
 		t.Fatalf("redact: %d", st)
 	}
 	_, body, _ = get(t, staff, base+"/admin/segnalazioni/r/"+number+"?esito=salvato")
-	mustContain(t, body, "Change saved.", "Status and answer", "Public answer (visible to everyone and sent to the author)", "Assignment", "Moderation",
+	mustContain(t, body, "Change saved.", ">Open</span>", "<strong>Open</strong> Report registered", "Status and answer", "Public answer (visible to everyone and sent to the author)", "Assignment", "Moderation",
 		"Hide the photo bags.png", "Redact part of the photo bags.png", "partly redacted", "open the original", "Original with the redacted areas (1)",
 		"Undo the redaction", "Author (personal data, not public)", "(photo)")
+	_, body, _ = get(t, staff, base+"/admin/segnalazioni/cruscotto")
+	mustContain(t, body, "Taken in charge (days)", "Within the deadline", "Reports by category", "Reports by status")
+	noItalian(t, "dashboard", body, "Presa in carico (giorni)", "Entro la scadenza", "Segnalazioni per", "mediana")
+	_, body, _ = get(t, staff, base+"/admin/segnalazioni/configurazione")
+	mustContain(t, body, "Categories (Open311 services)", "New category", "Status table", "Assignment rules", "Answer templates", "Save area", "Extra questions, one per line")
+	noItalian(t, "settings", body, ">Categorie<", "Categorie (", "Nuova categoria", "Tabella degli stati", "Regole di assegnazione", "Modelli di risposta", "Salva", "qualsiasi", "Aggiungi")
+	_, body, _ = get(t, staff, base+"/admin/segnalazioni/r/"+number+"?esito=salvato")
 	noItalian(t, "staff report", body, "Stato e risposta", "Risposta pubblica", "Assegnazione", "Moderazione", "Oscura l", "Oscurare",
 		"Allegati", "Salva", "Motivo", "Nuovo stato", "Priorità", "Larghezza")
 }
