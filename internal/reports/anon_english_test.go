@@ -107,12 +107,12 @@ func TestAnonymousEnglishEmails(t *testing.T) {
 	c.Jar.SetCookies(u, []*http.Cookie{{Name: web.LangCookie, Value: "en", Path: "/"}})
 	number := fileReport(t, e, c, url.Values{"category": {"rifiuti"}, "title": {"Bags by the school"}, "details": {"Three bags"},
 		"address": {"Via Roma 3"}, "email": {addr}})
-	mailWith := func(subject string) string {
+	mailTo := func(to, subject string) string {
 		t.Helper()
 		var body string
 		kerneltest.Eventually(t, 20*time.Second, "e-mail "+subject, func() bool {
 			for _, ml := range hub.Simulators().SMTP.Mails() {
-				if len(ml.To) == 1 && ml.To[0] == addr && ml.Subject == subject {
+				if len(ml.To) == 1 && ml.To[0] == to && ml.Subject == subject {
 					b, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(ml.Data)))
 					body = string(b)
 					return true
@@ -122,6 +122,7 @@ func TestAnonymousEnglishEmails(t *testing.T) {
 		})
 		return body
 	}
+	mailWith := func(subject string) string { t.Helper(); return mailTo(addr, subject) }
 	mail := mailWith("Confirm report " + number)
 	link := confirmLinkRE.FindString(mail)
 	if link == "" || !strings.Contains(mail, "confirm this address is yours") || !strings.Contains(mail, `lang="en"`) || strings.Contains(mail, "Hai inviato") {
@@ -145,10 +146,17 @@ func TestAnonymousEnglishEmails(t *testing.T) {
 		t.Fatal(err)
 	}
 	mailWith("Report " + number + ": Fixed by the council")
+	// Staff acting on a report whose address was never confirmed send it nothing.
+	unconfirmed := fileReport(t, e, c, url.Values{"category": {"rifiuti"}, "title": {"Bags again"}, "details": {"Two bags"},
+		"address": {"Via Roma 5"}, "email": {"someone.else@example.org"}})
+	if _, err := e.svc.Apply(ctx, unconfirmed, 0, Change{To: workflow.InProgress, Staff: true}); err != nil {
+		t.Fatal(err)
+	}
+	mailTo("someone.else@example.org", "Confirm report "+unconfirmed)
 	time.Sleep(300 * time.Millisecond) // room for a follow-up that must not come
 	var followUps int
 	app.Deps.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_messages WHERE template = $1`, tmplFollowUp).Scan(&followUps)
-	if n := len(hub.Simulators().SMTP.Mails()); n != 3 || followUps != 0 {
-		t.Errorf("%d mails, %d follow-ups; want the confirmation and two state changes only", n, followUps)
+	if n := len(hub.Simulators().SMTP.Mails()); n != 4 || followUps != 0 {
+		t.Errorf("%d mails, %d follow-ups; want two confirmations and the first report's two state changes only", n, followUps)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/events"
@@ -103,13 +104,25 @@ func (m *Module) sendConfirmation(ctx context.Context, e events.Event) error {
 
 // notifyReporter tells the reporter when the hub is wired: a citizen by
 // fiscal code; an anonymous reporter by e-mail in the language they filed
-// in, once they confirmed the address, and never "è stato risolto?" (its
+// in, once they confirmed the address (not when staff move an unconfirmed
+// report), and never "è stato risolto?" (its
 // answer needs a login). Idempotent per report version. An address the hub
 // refuses must not undo the staff's change: that e-mail is dropped.
 func (s *Service) notifyReporter(ctx context.Context, tx *store.Tx, r *Report, tmpl string, data map[string]any) error {
 	anon := r.Reporter.Kind == ByAnonymous && r.Reporter.Email != "" && r.State != workflow.Unconfirmed && tmpl != tmplFollowUp
 	if s.notify == nil || (r.Reporter.FiscalCode == "" && !anon) {
 		return nil
+	}
+	if anon {
+		// Staff may move a report whose address was never confirmed: the
+		// confirmation code is cleared only by the reporter's click.
+		var pending string
+		if err := tx.QueryRowContext(ctx, `SELECT confirm_code FROM reports_report WHERE id = $1`, r.ID).Scan(&pending); err != nil {
+			return fmt.Errorf("confirmation of %s: %w", r.Number, err)
+		}
+		if pending != "" {
+			return nil
+		}
 	}
 	_, err := s.notify.Notify(ctx, tx, kernel.Notification{
 		FiscalCode: r.Reporter.FiscalCode, Email: r.Reporter.Email, Lang: r.Reporter.Lang, Template: tmpl, Data: data,
