@@ -98,6 +98,12 @@ func (m *Module) itemDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Item": it}
+	if it.Kind == match.KindPayment {
+		if err := m.itemAccertamento(r.Context(), it, data); err != nil {
+			m.deps.Web.Error(w, r, err)
+			return
+		}
+	}
 	if it.Kind == match.KindMovement {
 		var mv movementRow
 		err := m.deps.DB.QueryRowContext(r.Context(), "SELECT id, causale, payer, sospeso, op_date, amount_cents, regularized FROM reconcile_movement WHERE id = $1",
