@@ -15,6 +15,8 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("POST /admin/riconciliazione/voce", manage, m.itemAnnotate)
 	w.HandleFunc("POST /admin/riconciliazione/collega", manage, m.movementLink)
 	w.HandleFunc("POST /admin/riconciliazione/scollega", manage, m.movementUnlink)
+	w.HandleFunc("POST /admin/riconciliazione/ripartisci", manage, m.movementSplit)
+	w.HandleFunc("POST /admin/riconciliazione/annulla-ripartizione", manage, m.movementUnsplit)
 	w.HandleFunc("POST /admin/riconciliazione/classifica", manage, m.classifyNow)
 	w.HandleFunc("GET /admin/riconciliazione/file", manage, m.fileList)
 	w.HandleFunc("GET /admin/riconciliazione/file.csv", manage, m.filesCSV)
