@@ -138,10 +138,10 @@ func (m *Module) CreateAccertamento(ctx context.Context, n NewAccertamento) (Acc
 	if err := n.validate(); err != nil {
 		return Accertamento{}, err
 	}
-	p := auth.FromContext(ctx)
+	who := actor(ctx)
 	now := store.Now()
 	a := Accertamento{ID: store.NewID(), Name: n.Name, DebtType: n.DebtType, Office: n.Office, Chapter: n.Chapter, Code: n.Code, Year: n.Year,
-		Description: n.Description, ForecastCents: n.ForecastCents, State: StateInserito, CreatedBy: p.Name, CreatedAt: now, UpdatedBy: p.Name, UpdatedAt: now}
+		Description: n.Description, ForecastCents: n.ForecastCents, State: StateInserito, CreatedBy: who, CreatedAt: now, UpdatedBy: who, UpdatedAt: now}
 	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
 		var known int
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_debt_type WHERE debt_type = $1", a.DebtType).Scan(&known); err != nil {
@@ -185,13 +185,13 @@ func (m *Module) Accertamento(ctx context.Context, id string) (Accertamento, err
 // transaction, then refreshes its totals, audits and emits the event whose
 // payload fn returns.
 func (m *Module) change(ctx context.Context, id string, from []string, action, event string, fn func(tx *store.Tx, a *Accertamento) (any, error)) (Accertamento, error) {
-	p := auth.FromContext(ctx)
+	who := actor(ctx)
 	var after Accertamento
 	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
 		// Touching the row first takes its lock on PostgreSQL: a close and an
 		// assignment to the same accertamento run one after the other.
 		now := store.Now()
-		if _, err := tx.ExecContext(ctx, "UPDATE reconcile_accertamento SET updated_by = $1, updated_at = $2 WHERE id = $3", p.Name, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE reconcile_accertamento SET updated_by = $1, updated_at = $2 WHERE id = $3", who, now, id); err != nil {
 			return err
 		}
 		before, err := getAccertamento(ctx, tx, id)
@@ -226,6 +226,15 @@ func (m *Module) change(ctx context.Context, id string, from []string, action, e
 		return accertamentoEvent(ctx, tx, event, id, map[string]any{"accertamento": after, "detail": data})
 	})
 	return after, err
+}
+
+// actor names who acts: the signed-in person or API key, "sistema" for the
+// demo seed and commands, which run without one.
+func actor(ctx context.Context) string {
+	if p := auth.FromContext(ctx); p != nil {
+		return p.Name
+	}
+	return "sistema"
 }
 
 func summary(a Accertamento) map[string]any {
@@ -272,7 +281,7 @@ func (m *Module) AssignPayments(ctx context.Context, id string, keys []string) (
 	if len(keys) > maxAssignKeys {
 		return Accertamento{}, errs.Field("chiave", "Al massimo %d pagamenti per volta: per un periodo intero usa «Assegna tutti nel periodo»", maxAssignKeys)
 	}
-	p := auth.FromContext(ctx)
+	who := actor(ctx)
 	return m.change(ctx, id, []string{StateInserito}, "reconcile.accertamento_assign", EventAccertamentoAssigned, func(tx *store.Tx, a *Accertamento) (any, error) {
 		var total int64
 		for _, k := range keys {
@@ -293,7 +302,7 @@ func (m *Module) AssignPayments(ctx context.Context, id string, keys []string) (
 				return nil, errs.Field("chiave", "Il pagamento %s non risulta riversato in tesoreria (%s): si assegnano solo pagamenti riconciliati", k, code)
 			}
 			var amount int64
-			err = tx.QueryRowContext(ctx, insertAssignment+" WHERE i.kind = 'payment' AND i.key = $4 "+onAssignConflict, id, p.Name, store.Now(), k).Scan(&amount)
+			err = tx.QueryRowContext(ctx, insertAssignment+" WHERE i.kind = 'payment' AND i.key = $4 "+onAssignConflict, id, who, store.Now(), k).Scan(&amount)
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil, errs.Field("chiave", "Il pagamento %s è appena stato assegnato a un altro accertamento", k)
 			} else if err != nil {
@@ -311,10 +320,10 @@ func (m *Module) AssignPeriod(ctx context.Context, id string, from, to time.Time
 	if from.IsZero() || to.IsZero() || to.Before(from) {
 		return Accertamento{}, errs.Field("dal", "Indica un periodo valido (dal … al …)")
 	}
-	p := auth.FromContext(ctx)
+	who := actor(ctx)
 	return m.change(ctx, id, []string{StateInserito}, "reconcile.accertamento_assign", EventAccertamentoAssigned, func(tx *store.Tx, a *Accertamento) (any, error) {
 		where, args := assignableWhere(4)
-		args = append([]any{id, p.Name, store.Now(), a.DebtType}, args...)
+		args = append([]any{id, who, store.Now(), a.DebtType}, args...)
 		args = append(args, from, to)
 		rows, err := store.Column[int64](ctx, tx, insertAssignment+" WHERE "+where+
 			" AND i.day >= $"+strconv.Itoa(len(args)-1)+" AND i.day <= $"+strconv.Itoa(len(args))+" "+onAssignConflict, args...)

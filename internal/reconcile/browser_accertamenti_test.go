@@ -29,18 +29,20 @@ func TestBrowserAccertamentoAndSplit(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#capitolo"), "1010"), chromedp.SendKeys(chromedp.CSS("#numero"), "101"),
 		chromedp.SendKeys(chromedp.CSS("#previsto"), "5.000,00"), kerneltest.Screenshot(filepath.Join(shots, "6-accertamenti.png")))
 	kerneltest.AssertAccessible(t, ctx, "accertamenti")
-	kerneltest.Do(t, ctx, "create", chromedp.Click(chromedp.CSS("#nuovo-accertamento button[type=submit]")), kerneltest.AwaitVisible(chromedp.CSS(".alert-success")))
+	kerneltest.Do(t, ctx, "create", chromedp.Click(chromedp.CSS("#nuovo-accertamento button[type=submit]")), kerneltest.AwaitVisible(chromedp.CSS(`label[for="sel-0"]`)))
 	page, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		t.Fatal(err)
 	}
 	page = strings.SplitN(page, "?", 2)[0]
+	// Each step waits for what only the page after it shows: the page before
+	// may still be on screen when the wait starts.
 	kerneltest.Do(t, ctx, "assign one", chromedp.Click(chromedp.CSS(`label[for="sel-0"]`)), chromedp.Click(chromedp.CSS("#assegna button[type=submit]")),
-		kerneltest.AwaitVisible(chromedp.CSS(".alert-success")), kerneltest.Screenshot(filepath.Join(shots, "7-accertamento.png")))
+		kerneltest.AwaitVisible(chromedp.CSS(`form[action$="/rimuovi"] button`)), kerneltest.Screenshot(filepath.Join(shots, "7-accertamento.png")))
 	kerneltest.AssertAccessible(t, ctx, "accertamento")
 	kerneltest.Do(t, ctx, "assign the period", chromedp.Navigate(page+"?dal=2000-01-01&al=2100-01-01"), chromedp.WaitVisible(chromedp.CSS("#assegna-periodo")),
 		chromedp.Click(chromedp.CSS("#assegna-periodo button[type=submit]")), kerneltest.AwaitVisible(chromedp.CSS(".alert-success")))
-	kerneltest.Do(t, ctx, "close", chromedp.Click(chromedp.CSS("#chiudi button[type=submit]")), kerneltest.AwaitVisible(chromedp.CSS(".alert-success")),
+	kerneltest.Do(t, ctx, "close", chromedp.Click(chromedp.CSS("#chiudi button[type=submit]")), kerneltest.AwaitVisible(chromedp.CSS("#stato .bg-success")),
 		kerneltest.Screenshot(filepath.Join(shots, "8-accertamento-chiuso.png")))
 	kerneltest.AssertAccessible(t, ctx, "closed accertamento")
 	state, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#stato")))
