@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
 	"github.com/arengo-pa/arengo/internal/reconcile"
 	"github.com/arengo-pa/arengo/internal/store"
@@ -251,5 +253,43 @@ func TestAccertamentoLifecycle(t *testing.T) {
 	}
 	if got := count(t, app, "SELECT COUNT(*) FROM kernel_outbox WHERE type LIKE 'reconcile.accertamento_%' AND aggregate_id IN ($1, $2)", id, second); got != 11 {
 		t.Errorf("outbox: %d accertamento events, want 11", got)
+	}
+}
+
+// TestAccertamentiConcurrentPeriods: two accertamenti taking the same period
+// at the same time never share a payment, and together take each once.
+func TestAccertamentiConcurrentPeriods(t *testing.T) {
+	app, m := demoApp(t)
+	ctx := context.Background()
+	var ids []string
+	for _, name := range []string{"primo", "secondo"} {
+		a, err := m.CreateAccertamento(ctx, reconcile.NewAccertamento{Name: name, DebtType: "TARI", Chapter: "1010", Code: "101", Year: 2026})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	from, to := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	errc := make(chan error, len(ids))
+	for _, id := range ids {
+		go func() {
+			_, err := m.AssignPeriod(ctx, id, from, to)
+			if errs.CodeOf(err) == errs.EINVALID {
+				err = nil // the other took them all first
+			}
+			errc <- err
+		}()
+	}
+	for range ids {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := count(t, app, `SELECT COUNT(*) FROM reconcile_item WHERE kind = 'payment' AND debt_type = 'TARI' AND code IN ('IUD_RT_IUF_TES', 'RT_IUF_TES', 'RT_TES')`)
+	got := count(t, app, "SELECT COUNT(*) FROM reconcile_accertamento_payment WHERE active = TRUE")
+	distinct := count(t, app, "SELECT COUNT(DISTINCT payment_key) FROM reconcile_accertamento_payment WHERE active = TRUE")
+	sum := count(t, app, "SELECT SUM(assigned_count) FROM reconcile_accertamento WHERE state = 'INSERITO'")
+	if got != want || distinct != want || sum != want {
+		t.Fatalf("%d assignments of %d distinct payments, headers say %d; want %d each", got, distinct, sum, want)
 	}
 }
