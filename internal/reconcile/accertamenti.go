@@ -14,6 +14,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/store"
+	"github.com/arengo-pa/arengo/internal/web"
 )
 
 // States of an accertamento, as MyPivot names them (mygov_anagrafica_stato,
@@ -31,6 +32,7 @@ const (
 // Event types of the accertamento lifecycle.
 const (
 	EventAccertamentoCreated    = "reconcile.accertamento_created"
+	EventAccertamentoUpdated    = "reconcile.accertamento_updated"
 	EventAccertamentoAssigned   = "reconcile.accertamento_assigned"
 	EventAccertamentoUnassigned = "reconcile.accertamento_unassigned"
 	EventAccertamentoClosed     = "reconcile.accertamento_closed"
@@ -67,6 +69,11 @@ func (a Accertamento) Open() bool { return a.State == StateInserito }
 
 // DiffCents is what is assigned beyond (positive) or short of (negative) the forecast.
 func (a Accertamento) DiffCents() int64 { return a.AssignedCents - a.ForecastCents }
+
+// ForecastText is the forecast as the forms take it back (1.250,00).
+func (a Accertamento) ForecastText() string {
+	return strings.TrimSuffix(web.Euro(a.ForecastCents), " €")
+}
 
 // Percent is the assigned share of the forecast, for the progress bar (0–100).
 func (a Accertamento) Percent() int64 {
@@ -350,6 +357,34 @@ func (m *Module) UnassignPayment(ctx context.Context, id, key string) (Accertame
 			return nil, errs.Field("chiave", "Il pagamento %s non è in questo accertamento", key)
 		}
 		return map[string]any{"key": key, "amount_cents": amount}, err
+	})
+}
+
+// UpdateAccertamento corrects the data of an accertamento still open (a
+// mistyped chapter should not force cancelling it and assigning again). The
+// debt type changes only while no payment is assigned.
+func (m *Module) UpdateAccertamento(ctx context.Context, id string, n NewAccertamento) (Accertamento, error) {
+	if err := n.validate(); err != nil {
+		return Accertamento{}, err
+	}
+	return m.change(ctx, id, []string{StateInserito}, "reconcile.accertamento_update", EventAccertamentoUpdated, func(tx *store.Tx, a *Accertamento) (any, error) {
+		if n.DebtType != a.DebtType {
+			if a.AssignedCount > 0 {
+				return nil, errs.Field("tipo", "Il tipo di dovuto non cambia finché l'accertamento ha pagamenti assegnati")
+			}
+			var known int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_debt_type WHERE debt_type = $1", n.DebtType).Scan(&known); err != nil {
+				return nil, err
+			}
+			if known == 0 {
+				return nil, errs.Field("tipo", "Tipo di dovuto %q non configurato", n.DebtType)
+			}
+		}
+		before := map[string]any{"name": a.Name, "debt_type": a.DebtType, "office": a.Office, "chapter": a.Chapter, "code": a.Code, "year": a.Year,
+			"description": a.Description, "forecast_cents": a.ForecastCents}
+		_, err := tx.ExecContext(ctx, `UPDATE reconcile_accertamento SET name = $1, debt_type = $2, office = $3, chapter = $4, code = $5, year = $6,
+			description = $7, forecast_cents = $8 WHERE id = $9`, n.Name, n.DebtType, n.Office, n.Chapter, n.Code, n.Year, n.Description, n.ForecastCents, id)
+		return map[string]any{"before": before, "after": n}, err
 	})
 }
 

@@ -88,6 +88,18 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 			}
 			return &accertamentoBody{a}, nil
 		})
+	huma.Register(d.API, huma.Operation{OperationID: "reconcile-accertamenti-update", Method: http.MethodPut, Path: "/reconcile/accertamenti/{id}", Tags: tags,
+		Summary: "Corregge i dati di un accertamento inserito", Security: api.Scopes(PermManage)},
+		func(ctx context.Context, in *struct {
+			ID   string `path:"id" doc:"Identificativo dell'accertamento"`
+			Body NewAccertamento
+		}) (*accertamentoBody, error) {
+			a, err := m.UpdateAccertamento(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, apiErr(err)
+			}
+			return &accertamentoBody{a}, nil
+		})
 	huma.Register(d.API, huma.Operation{OperationID: "reconcile-accertamenti-payments", Method: http.MethodGet, Path: "/reconcile/accertamenti/{id}/payments", Tags: tags,
 		Summary: "Pagamenti di un accertamento", Security: api.Scopes(PermRead)},
 		func(ctx context.Context, in *struct {

@@ -62,18 +62,23 @@ func (m *Module) renderAccertamenti(w http.ResponseWriter, r *http.Request, stat
 		"Types": types, "Form": form, "Problem": problem, "States": []string{StateInserito, StateChiuso, StateAnnullato}})
 }
 
-func (m *Module) accertamentoCreate(w http.ResponseWriter, r *http.Request) {
+// accertamentoForm reads the create and edit forms.
+func accertamentoForm(r *http.Request) (NewAccertamento, error) {
 	n := NewAccertamento{Name: r.FormValue("nome"), DebtType: r.FormValue("tipo"), Office: r.FormValue("ufficio"), Chapter: r.FormValue("capitolo"),
 		Code: r.FormValue("numero"), Description: r.FormValue("descrizione")}
 	n.Year, _ = strconv.Atoi(strings.TrimSpace(r.FormValue("anno")))
-	var err error
 	if s := strings.TrimSpace(r.FormValue("previsto")); s != "" {
 		var f itemFilter
 		if !f.setAmount(s) {
-			err = errs.Field("previsto", "Importo previsto non valido: scrivilo in euro, per esempio 1.250,00")
+			return n, errs.Field("previsto", "Importo previsto non valido: scrivilo in euro, per esempio 1.250,00")
 		}
 		n.ForecastCents = f.Amount
 	}
+	return n, nil
+}
+
+func (m *Module) accertamentoCreate(w http.ResponseWriter, r *http.Request) {
+	n, err := accertamentoForm(r)
 	var a Accertamento
 	if err == nil {
 		a, err = m.CreateAccertamento(r.Context(), n)
@@ -165,6 +170,14 @@ func postAssign(m *Module, r *http.Request, id string) error {
 
 func postUnassign(m *Module, r *http.Request, id string) error {
 	_, err := m.UnassignPayment(r.Context(), id, r.FormValue("chiave"))
+	return err
+}
+
+func postUpdate(m *Module, r *http.Request, id string) error {
+	n, err := accertamentoForm(r)
+	if err == nil {
+		_, err = m.UpdateAccertamento(r.Context(), id, n)
+	}
 	return err
 }
 

@@ -177,6 +177,25 @@ func TestAccertamentoLifecycle(t *testing.T) {
 		t.Fatal("the payment's page does not name its accertamento")
 	}
 
+	// A mistyped chapter is corrected while open; the debt type stays while payments are in.
+	fix := url.Values{"nome": {"TARI primo trimestre"}, "tipo": {"TARI"}, "capitolo": {"1011"}, "numero": {"101"}, "anno": {"2026"}, "previsto": {"1.250,50"}}
+	if code, loc, _ := postForm(t, c, page+"/modifica", fix); code != http.StatusSeeOther || !strings.HasSuffix(loc, "esito=modificato") {
+		t.Fatalf("update: %d %s", code, loc)
+	}
+	fix.Set("tipo", "IMU")
+	if code, _, body := postForm(t, c, page+"/modifica", fix); code != http.StatusUnprocessableEntity || !strings.Contains(body, "non cambia") {
+		t.Fatalf("changing the debt type of a filled accertamento: %d", code)
+	}
+	var chapter string
+	var forecast int64
+	app.Deps.DB.QueryRowContext(ctx, "SELECT chapter, forecast_cents FROM reconcile_accertamento WHERE id = $1", id).Scan(&chapter, &forecast)
+	if chapter != "1011" || forecast != 125050 {
+		t.Fatalf("after the correction: chapter %q, forecast %d", chapter, forecast)
+	}
+	if _, body := get(t, c, page); !strings.Contains(body, `value="1.250,50"`) {
+		t.Fatal("the edit form does not show the forecast as it takes it back")
+	}
+
 	// Close: frozen.
 	if code, loc, _ := postForm(t, c, page+"/chiudi", nil); code != http.StatusSeeOther || !strings.HasSuffix(loc, "esito=chiuso") {
 		t.Fatalf("close: %d %s", code, loc)
@@ -184,7 +203,8 @@ func TestAccertamentoLifecycle(t *testing.T) {
 	for _, step := range []struct {
 		path string
 		v    url.Values
-	}{{"/assegna", url.Values{"chiave": {tari[2]}}}, {"/rimuovi", url.Values{"chiave": {tari[0]}}}, {"/chiudi", nil}, {"/annulla", url.Values{"motivo": {"x"}}}} {
+	}{{"/assegna", url.Values{"chiave": {tari[2]}}}, {"/rimuovi", url.Values{"chiave": {tari[0]}}}, {"/chiudi", nil}, {"/annulla", url.Values{"motivo": {"x"}}},
+		{"/modifica", url.Values{"nome": {"x"}, "tipo": {"TARI"}, "capitolo": {"1"}, "numero": {"1"}, "anno": {"2026"}}}} {
 		if code, _, _ := postForm(t, c, page+step.path, step.v); code != http.StatusConflict {
 			t.Errorf("%s on a closed accertamento: %d, want 409", step.path, code)
 		}
@@ -246,13 +266,13 @@ func TestAccertamentoLifecycle(t *testing.T) {
 		t.Fatalf("API close: %d %+v", code, a)
 	}
 
-	for action, want := range map[string]int{"create": 2, "assign": 4, "unassign": 1, "close": 2, "cancel": 1, "reopen": 1} {
+	for action, want := range map[string]int{"create": 2, "update": 1, "assign": 4, "unassign": 1, "close": 2, "cancel": 1, "reopen": 1} {
 		if got := count(t, app, "SELECT COUNT(*) FROM kernel_audit WHERE action = $1 AND object_id IN ($2, $3)", "reconcile.accertamento_"+action, id, second); got != want {
 			t.Errorf("audit reconcile.accertamento_%s: %d entries, want %d", action, got, want)
 		}
 	}
-	if got := count(t, app, "SELECT COUNT(*) FROM kernel_outbox WHERE type LIKE 'reconcile.accertamento_%' AND aggregate_id IN ($1, $2)", id, second); got != 11 {
-		t.Errorf("outbox: %d accertamento events, want 11", got)
+	if got := count(t, app, "SELECT COUNT(*) FROM kernel_outbox WHERE type LIKE 'reconcile.accertamento_%' AND aggregate_id IN ($1, $2)", id, second); got != 12 {
+		t.Errorf("outbox: %d accertamento events, want 12", got)
 	}
 }
 

@@ -37,6 +37,7 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("GET /admin/riconciliazione/accertamenti/{id}/pagamenti.csv", manage, m.accertamentoPaymentsCSV)
 	w.HandleFunc("POST /admin/riconciliazione/accertamenti/{id}/assegna", manage, m.accertamentoAction("assegnati", postAssign))
 	w.HandleFunc("POST /admin/riconciliazione/accertamenti/{id}/rimuovi", manage, m.accertamentoAction("rimosso", postUnassign))
+	w.HandleFunc("POST /admin/riconciliazione/accertamenti/{id}/modifica", manage, m.accertamentoAction("modificato", postUpdate))
 	w.HandleFunc("POST /admin/riconciliazione/accertamenti/{id}/chiudi", manage, m.accertamentoAction("chiuso", postClose))
 	w.HandleFunc("POST /admin/riconciliazione/accertamenti/{id}/annulla", manage, m.accertamentoAction("annullato", postCancel))
 	w.HandleFunc("POST /admin/riconciliazione/accertamenti/{id}/riapri", web.Perm(PermReopen), m.accertamentoAction("riaperto", postReopen))
