@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/auth"
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/events"
+	"github.com/arengo-pa/arengo/internal/reconcile/match"
 	"github.com/arengo-pa/arengo/internal/store"
 	"github.com/arengo-pa/arengo/internal/web"
 )
@@ -205,7 +207,7 @@ func (m *Module) change(ctx context.Context, id string, from []string, action, e
 		if err != nil {
 			return err
 		}
-		if !containsString(from, before.State) {
+		if !slices.Contains(from, before.State) {
 			return errs.E(errs.ECONFLICT, "L'accertamento «%s» è %s: operazione non consentita", before.Name, strings.ToLower(before.State))
 		}
 		a := before
@@ -246,15 +248,6 @@ func actor(ctx context.Context) string {
 
 func summary(a Accertamento) map[string]any {
 	return map[string]any{"state": a.State, "assigned_count": a.AssignedCount, "assigned_cents": a.AssignedCents}
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // assignableWhere selects the payments an accertamento may take: collected
@@ -435,14 +428,7 @@ func (m *Module) ReopenAccertamento(ctx context.Context, id, reason string) (Acc
 	})
 }
 
-func isCollected(code string) bool {
-	for _, c := range collectedCodes {
-		if string(c) == code {
-			return true
-		}
-	}
-	return false
-}
+func isCollected(code string) bool { return slices.Contains(collectedCodes, match.Code(code)) }
 
 func uniqueNonEmpty(s []string) []string {
 	seen := map[string]bool{}
