@@ -43,32 +43,31 @@ func (m *Module) itemsCSV(w http.ResponseWriter, r *http.Request) {
 
 // itemsXLSX streams the same rows into a spreadsheet, amounts as numbers.
 func (m *Module) itemsXLSX(w http.ResponseWriter, r *http.Request) {
-	f := filterFrom(r.URL.Query())
+	m.writeXLSX(w, r, "Riconciliazione", "riconciliazione.xlsx", itemHeader, func(row func([]any) error) error {
+		return m.eachItem(r.Context(), filterFrom(r.URL.Query()), exportCap, 0, func(it itemRow) error {
+			cells := anys(itemRecord(it))
+			cells[6] = float64(it.AmountCents) / 100 // a spreadsheet sums numbers; cents stay exact up to 2^53
+			return row(cells)
+		})
+	})
+}
+
+// writeXLSX streams one sheet: the header, then every row rows hands to add.
+func (m *Module) writeXLSX(w http.ResponseWriter, r *http.Request, sheet, filename string, header []string, rows func(add func([]any) error) error) {
 	x := excelize.NewFile()
 	defer x.Close()
-	const sheet = "Riconciliazione"
 	x.SetSheetName("Sheet1", sheet)
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	head := make([]any, len(itemHeader))
-	for i, h := range itemHeader {
-		head[i] = h
-	}
-	sw.SetRow("A1", head)
+	sw.SetRow("A1", anys(header))
 	n := 1
-	err = m.eachItem(r.Context(), f, exportCap, 0, func(it itemRow) error {
+	err = rows(func(cells []any) error {
 		n++
-		rec := itemRecord(it)
-		row := make([]any, len(rec))
-		for i, v := range rec {
-			row[i] = v
-		}
-		row[6] = float64(it.AmountCents) / 100 // a spreadsheet sums numbers; cents stay exact up to 2^53
 		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, row)
+		return sw.SetRow(cell, cells)
 	})
 	if err == nil {
 		err = sw.Flush()
@@ -78,6 +77,6 @@ func (m *Module) itemsXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote("riconciliazione.xlsx"))
+	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote(filename))
 	x.Write(w)
 }

@@ -98,6 +98,12 @@ func (m *Module) itemDetail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{"Item": it}
+	if it.Kind == match.KindPayment {
+		if err := m.itemAccertamento(r.Context(), it, data); err != nil {
+			m.deps.Web.Error(w, r, err)
+			return
+		}
+	}
 	if it.Kind == match.KindMovement {
 		var mv movementRow
 		err := m.deps.DB.QueryRowContext(r.Context(), "SELECT id, causale, payer, sospeso, op_date, amount_cents, regularized FROM reconcile_movement WHERE id = $1",
@@ -121,6 +127,10 @@ func (m *Module) itemDetail(w http.ResponseWriter, r *http.Request) {
 			data["Linkable"] = true
 			data["Candidates"] = candidates
 		}
+		if err := m.itemSplit(r.Context(), it, data); err != nil {
+			m.deps.Web.Error(w, r, err)
+			return
+		}
 	}
 	m.deps.Web.Render(w, r, m.pages.item, data)
 }
@@ -141,6 +151,11 @@ func (m *Module) movementLink(w http.ResponseWriter, r *http.Request) {
 	}
 	p := auth.FromContext(ctx)
 	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		if s, err := m.ledger.SplitOf(ctx, tx, id); err != nil {
+			return err
+		} else if s != nil {
+			return &ledger.LinkError{Msg: "Il movimento è ripartito su più flussi: annulla prima la ripartizione"}
+		}
 		k, err := m.ledger.LinkMovement(ctx, tx, id, iuf, p.Name)
 		if err != nil {
 			return err

@@ -22,10 +22,13 @@ import (
 var templatesFS embed.FS
 
 // Permissions: PermManage runs the reconciliation (uploads, annotations,
-// configuration); PermRead lets an API key read results.
+// configuration, accertamenti); PermRead lets an API key read results;
+// PermReopen reopens a closed accertamento, already sent to the accounting
+// system, and is in no default role.
 const (
 	PermManage = "reconcile.manage"
 	PermRead   = "reconcile.read"
+	PermReopen = "reconcile.reopen"
 )
 
 // Settings the module reads from the environment.
@@ -53,6 +56,7 @@ func (m *Module) Init(d *kernel.Deps) error {
 	m.ledger = NewLedger(d)
 	d.Auth.DeclarePermission(PermManage, "Gestire la riconciliazione dei pagamenti")
 	d.Auth.DeclarePermission(PermRead, "Leggere i risultati della riconciliazione")
+	d.Auth.DeclarePermission(PermReopen, "Riaprire un accertamento chiuso")
 	d.Auth.DeclareRole(auth.Role{Name: "operatore-riconciliazione", Label: "Operatore riconciliazione", Permissions: []string{PermManage, PermRead}})
 	d.Jobs.Register(jobImport, m.runImport)
 	d.Jobs.Register(jobClassify, m.runClassify)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/kernel"
 	"github.com/arengo-pa/arengo/internal/reconcile/gen"
 	"github.com/arengo-pa/arengo/internal/reconcile/ledger"
@@ -75,6 +76,18 @@ func (m *Module) SeedDemo(ctx context.Context, d *kernel.Deps) error {
 		return err
 	}
 	d.Log.Info("reconcile: demo day loaded; a late FdR is waiting to be uploaded", "file", filepath.Join(held, filepath.Base(late)))
-	_, err = m.ledger.Reclassify(ctx, nil)
+	if _, err := m.ledger.Reclassify(ctx, nil); err != nil {
+		return err
+	}
+	// An accertamento still open, holding the TARI collected on the demo day.
+	a, err := m.CreateAccertamento(ctx, NewAccertamento{Name: "TARI — incassi del " + day.Format("02/01/2006"), DebtType: "TARI", Chapter: "1010",
+		Code: "101", Year: day.Year(), Description: "Esempio: i pagamenti TARI riscossi nel giorno dimostrativo", ForecastCents: 2_000_000})
+	if err != nil {
+		return err
+	}
+	_, err = m.AssignPeriod(ctx, a.ID, day.AddDate(0, 0, -1), day.AddDate(0, 0, 1))
+	if errs.CodeOf(err) == errs.EINVALID {
+		return nil // nothing collected that day: the accertamento stays empty
+	}
 	return err
 }

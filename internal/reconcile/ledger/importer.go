@@ -269,6 +269,9 @@ func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportRes
 			if _, err := tx.ExecContext(ctx, "DELETE FROM reconcile_link WHERE movement_id = $1", m.Key); err != nil {
 				return err
 			}
+			if err := dropSplit(ctx, tx, m.Key); err != nil {
+				return err
+			}
 			err = tx.QueryRowContext(ctx, "DELETE FROM reconcile_movement WHERE id = $1 RETURNING iuf, iuv", m.Key).Scan(&iuf, &iuv)
 		default:
 			err = tx.QueryRowContext(ctx, "UPDATE reconcile_movement SET regularized = $1 WHERE id = $2 RETURNING iuf, iuv", m.Op == "REGOLARIZZATO", m.Key).Scan(&iuf, &iuv)

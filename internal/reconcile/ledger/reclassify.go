@@ -176,7 +176,7 @@ func (rn *run) flow(ctx context.Context, tx *store.Tx, iuf string, fresh bool) (
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT id, amount_cents FROM reconcile_movement WHERE iuf = $1 AND truncated = FALSE ORDER BY id", iuf)
+	rows, err := tx.QueryContext(ctx, flowCreditsSQL, iuf)
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +199,9 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 			return err
 		}
 		if err := markDirtySelect(ctx, tx, dirtyMov, "SELECT id FROM reconcile_movement WHERE iuf = $1 AND truncated = FALSE", iuf); err != nil {
+			return err
+		}
+		if err := markSplitMovements(ctx, tx, iuf); err != nil {
 			return err
 		}
 		old, err := rn.existing(ctx, tx, match.KindFlow, "kind = $1 AND key = $2", match.KindFlow, iuf)
@@ -565,6 +568,9 @@ func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) err
 			it.Why.Text += " Collegato a mano al flusso " + m.IUF + " da " + by + "."
 		}
 		items = append(items, it)
+	}
+	if err := rn.splitItems(ctx, tx, ms, items); err != nil {
+		return err
 	}
 	old, err := rn.existing(ctx, tx, match.KindMovement, "kind = $1 AND key IN ("+params(tx.Engine, 2, len(ids))+")", append([]any{match.KindMovement}, args...)...)
 	if err != nil {
