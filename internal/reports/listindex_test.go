@@ -172,7 +172,9 @@ func TestListIndexFiltersMatchSQL(t *testing.T) {
 		st := states[rng.IntN(len(states))]
 		insertRaw(t, e.svc.db, store.NewID(), cats[rng.IntN(len(cats))].ID, st.code, st.typ, created, created.Add(time.Duration(rng.IntN(48))*time.Hour), i)
 	}
-	day := func(d int) string { return url.QueryEscape(base.Add(time.Duration(d) * 24 * time.Hour).Format(time.RFC3339)) }
+	day := func(d int) string {
+		return url.QueryEscape(base.Add(time.Duration(d) * 24 * time.Hour).Format(time.RFC3339))
+	}
 	queries := []string{"", "page_size=7", "page_size=7&page=3", "page_size=1000&page=2", "page=99999999999",
 		"start_date=" + day(5), "start_date=" + day(5) + "&end_date=" + day(40) + "&page_size=13&page=2",
 		"end_date=" + day(50), "status=open", "status=closed&service_code=rifiuti,buche", "service_code=interna", "service_code=nessuna",
