@@ -3,11 +3,10 @@ package reports
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -261,34 +260,42 @@ func (x *listIndex) load(ctx context.Context, db *store.DB) error {
 
 // readIndexRows reads the index columns of the given reports.
 func readIndexRows(ctx context.Context, db *store.DB, ids []string) ([]indexRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, arg, err := idsIn(db.Engine, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+indexCols+` FROM reports_report WHERE id `+in, arg)
+	if err != nil {
+		return nil, fmt.Errorf("listing index: %w", err)
+	}
+	defer rows.Close()
 	var out []indexRow
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), catchUpBatch)]
-		ids = ids[len(chunk):]
-		ph := make([]string, len(chunk))
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			ph[i], args[i] = "$"+strconv.Itoa(i+1), id
-		}
-		rows, err := db.QueryContext(ctx, `SELECT `+indexCols+` FROM reports_report WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("listing index: %w", err)
-		}
-		for rows.Next() {
-			r, err := scanIndexRow(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		err = rows.Err()
-		rows.Close()
+	for rows.Next() {
+		r, err := scanIndexRow(rows)
 		if err != nil {
 			return nil, err
 		}
+		out = append(out, r)
 	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// idsIn is "IN (…)" over ids passed as one parameter, a JSON array: with
+// one numbered parameter per id, SQLite takes time quadratic in their
+// number to parse and bind the statement (hundreds of ids: longer than the
+// reads themselves).
+func idsIn(e store.Engine, ids []string) (string, string, error) {
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return "", "", err
+	}
+	if e == store.Postgres {
+		return "IN (SELECT json_array_elements_text($1::json))", string(list), nil
+	}
+	return "IN (SELECT value FROM json_each($1))", string(list), nil
 }
 
 // apply writes the re-read rows into the index and moves it to seq next;

@@ -264,11 +264,24 @@ func (s *Service) open311FromIndex(ctx context.Context, q open311.Query, f open3
 	items := make([]pageItem, 0, min(q.PageSize, 1000))
 	unknown := false
 	x.mu.RLock()
+	// The fills by the index's numbers, looked up once per page.
+	catFills := make([]sharedCategory, len(x.cats.names))
+	for n, id := range x.cats.names {
+		catFills[n] = sh.cats[id]
+	}
+	stateFills := make([]*string, len(x.states.names))
+	for n, code := range x.states.names {
+		if st, ok := sh.states[code]; ok {
+			stateFills[n] = &st
+		}
+	}
 	x.each(newListFilter(x, q, cats), func(e *listEntry) {
-		c := sh.cats[x.cats.names[e.cat]]
-		st, ok := sh.states[x.states.names[e.state]]
-		unknown = unknown || !ok
-		items = append(items, pageItem{id: e.id, state: st, service: c.service, notice: c.notice, rev: int64(e.rev), created: e.created})
+		c, st := &catFills[e.cat], stateFills[e.state]
+		if st == nil {
+			unknown = true
+			return
+		}
+		items = append(items, pageItem{id: e.id, state: *st, service: c.service, notice: c.notice, rev: int64(e.rev), created: e.created})
 	})
 	x.mu.RUnlock()
 	if unknown {
@@ -402,12 +415,11 @@ func (s *Service) readFragments(ctx context.Context, f open311.Format, ids []str
 	if f == open311.XML {
 		col = "o311_xml"
 	}
-	ph := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+	in, arg, err := idsIn(s.db.Engine, ids)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, o311_rev, `+col+` FROM reports_report WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, o311_rev, `+col+` FROM reports_report WHERE id `+in, arg)
 	if err != nil {
 		return nil, fmt.Errorf("open311 fragments: %w", err)
 	}
