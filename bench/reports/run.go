@@ -59,7 +59,8 @@ func run(ctx context.Context, engine string, n int, d time.Duration, conc int) (
 	// its time, and the Go heap before and after it.
 	res.heapBefore = heapInUse()
 	t1 := time.Now()
-	body, err := fetch(client, listURL)
+	var body []byte
+	profiled(engine+".first", func() { body, err = fetch(client, listURL) })
 	if err != nil {
 		return res, err
 	}

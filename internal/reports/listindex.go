@@ -143,6 +143,10 @@ func (x *listIndex) entry(r *indexRow) (listEntry, error) {
 // catchUpBatch bounds the events read, and so the reports re-read, at once.
 const catchUpBatch = 500
 
+// reloadBehind: an index this many events behind (a process that served no
+// listing for long) is rebuilt from the table rather than caught up.
+const reloadBehind = 200_000
+
 // sync brings the index up to the outbox head read now: after it returns,
 // the index reflects every write committed before the call.
 func (x *listIndex) sync(ctx context.Context, db *store.DB) error {
@@ -175,7 +179,7 @@ func (x *listIndex) sync(ctx context.Context, db *store.DB) error {
 
 // advance loads the index or applies the events up to head; under catchUp.
 func (x *listIndex) advance(ctx context.Context, db *store.DB, head int64) error {
-	if !x.loaded {
+	if !x.loaded || head-x.seq > reloadBehind {
 		return x.load(ctx, db)
 	}
 	for x.seq < head {
@@ -231,29 +235,31 @@ func (x *listIndex) load(ctx context.Context, db *store.DB) error {
 		return fmt.Errorf("listing index: %w", err)
 	}
 	defer rows.Close()
+	// Built aside, so pages already served by this index go on meanwhile.
+	var fresh listIndex
 	// Room for some growth without copying the whole index soon.
-	entries := make([]listEntry, 0, n+n/16+64)
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.cats, x.states, x.types = interner{}, interner{}, interner{}
+	fresh.rows = make([]listEntry, 0, n+n/16+64)
 	for rows.Next() {
 		r, err := scanIndexRow(rows)
 		if err != nil {
 			return err
 		}
-		e, err := x.entry(&r)
+		e, err := fresh.entry(&r)
 		if err != nil {
 			return err
 		}
-		entries = append(entries, e)
+		fresh.rows = append(fresh.rows, e)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if !slices.IsSortedFunc(entries, compareEntries) {
-		slices.SortFunc(entries, compareEntries)
+	if !slices.IsSortedFunc(fresh.rows, compareEntries) {
+		slices.SortFunc(fresh.rows, compareEntries)
 	}
-	x.rows, x.seq, x.loaded = entries, head, true
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.rows, x.cats, x.states, x.types = fresh.rows, fresh.cats, fresh.states, fresh.types
+	x.seq, x.loaded = head, true
 	x.labels++
 	return nil
 }

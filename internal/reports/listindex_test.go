@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
 	"github.com/arengo-pa/arengo/internal/reports/open311"
+	"github.com/arengo-pa/arengo/internal/reports/upload"
 	"github.com/arengo-pa/arengo/internal/reports/workflow"
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -110,7 +112,30 @@ func TestListIndexFollowsOtherServer(t *testing.T) {
 	if !listed(t, a, "", third.Number) {
 		t.Fatal("a does not list b's report")
 	}
-	for _, q := range []string{"", "status=open", "status=closed", "service_code=rifiuti&extensions=true", "page_size=1&page=2"} {
+	// Triage and a new photo move updated_datetime, which updated_after
+	// filters on.
+	time.Sleep(1100 * time.Millisecond)
+	cut := "updated_after=" + url.QueryEscape(time.Now().UTC().Truncate(time.Second).Format(time.RFC3339))
+	if listed(t, a, cut, third.Number) {
+		t.Fatal("a: updated_after lists a report not updated since")
+	}
+	if _, err := b.svc.SetTriage(ctx, third.Number, Triage{Priority: 1, Office: "Ufficio igiene", Deadline: third.CreatedAt.Add(48 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if !listed(t, a, cut, third.Number) {
+		t.Fatal("a: triage made on b not seen by updated_after")
+	}
+	photo, err := upload.Sanitize("foto.jpg", bytes.NewReader(photoWithGPS(t)), upload.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.AddMedia(ctx, third.Number, []NamedFile{{Name: "foto.jpg", File: photo}}); err != nil {
+		t.Fatal(err)
+	}
+	if page := samePages(t, a, cut); !strings.Contains(string(page), "/segnalazioni-foto/") {
+		t.Fatalf("a: photo added on b not listed:\n%s", page)
+	}
+	for _, q := range []string{"", "status=open", "status=closed", "service_code=rifiuti&extensions=true", "page_size=1&page=2", cut} {
 		samePages(t, a, q)
 		samePages(t, b, q)
 	}
@@ -118,7 +143,9 @@ func TestListIndexFollowsOtherServer(t *testing.T) {
 	// A server started now (a restart) builds its index from the table.
 	c := another(t, a)
 	for _, q := range []string{"", "status=closed", "extensions=true"} {
-		if got, want := samePages(t, c, q), samePages(t, b, q); string(got) != string(want) {
+		// The same but for the base URL before photo paths.
+		got := strings.ReplaceAll(string(samePages(t, c, q)), c.app.URL, b.app.URL)
+		if want := string(samePages(t, b, q)); got != want {
 			t.Fatalf("restarted server's page differs:\n got %s\nwant %s", got, want)
 		}
 	}
@@ -255,5 +282,46 @@ func TestListIndexUnfitFallsBack(t *testing.T) {
 	q, _ := open311.ParseQuery(url.Values{}, e.svc.now())
 	if _, err := e.svc.Open311Page(ctx, q, open311.JSON, ""); err != nil || !e.svc.frags.index.unfit {
 		t.Fatalf("unfit %v, %v", e.svc.frags.index.unfit, err)
+	}
+}
+
+// Pages read the index while events are applied to it (run with -race).
+func TestListIndexConcurrentPages(t *testing.T) {
+	a := newEnv(t)
+	b := another(t, a)
+	ctx := context.Background()
+	q, err := open311.ParseQuery(url.Values{"service_code": {"rifiuti"}}, b.svc.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for w := 0; w < 4; w++ {
+		go func() {
+			var err error
+			for i := 0; i < 20 && err == nil; i++ {
+				_, err = b.svc.Open311Page(ctx, q, open311.JSON, b.app.URL)
+			}
+			done <- err
+		}()
+	}
+	var numbers []string
+	for i := 0; i < 20; i++ {
+		r, err := a.svc.Create(ctx, NewReport{CategoryCode: "rifiuti", Title: fmt.Sprint("Sacchi ", i), Details: "In strada",
+			Address: "Via Roma", Channel: "web", Reporter: Reporter{Kind: ByCitizen, FiscalCode: "RSSMRA80A01H501U"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		numbers = append(numbers, r.Number)
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := string(samePages(t, b, "service_code=rifiuti"))
+	for _, n := range numbers {
+		if !strings.Contains(page, n) {
+			t.Fatalf("%s not listed", n)
+		}
 	}
 }

@@ -285,6 +285,11 @@ func (s *Service) open311FromIndex(ctx context.Context, q open311.Query, f open3
 	})
 	x.mu.RUnlock()
 	if unknown {
+		// A state the labels lack was not added through the outbox (the
+		// seeding of a newer version): read the labels again next time.
+		s.frags.labels.mu.Lock()
+		s.frags.labels.m = nil
+		s.frags.labels.mu.Unlock()
 		return nil, nil, errSlowPage
 	}
 	return sh, items, nil
