@@ -19,7 +19,8 @@ import (
 // o311_json and o311_xml, see open311.Fragment), rewritten in the
 // transaction of every change: s.event, which every report change calls,
 // re-renders it from the row as the change left it. Labels of states and
-// categories are not in it; the listing reads them fresh for each page.
+// categories are not in it; the listing reads them from their tables again
+// after every change to them (open311Labels).
 
 // fragmentCols are the public columns a fragment is made of: no reporter
 // field, so none can reach an answer.
@@ -70,8 +71,9 @@ func refreshFragment(ctx context.Context, tx *store.Tx, id string) error {
 	return nil
 }
 
-// open311Shared are the encoded labels of one page: read for every page,
-// so a renamed state or category, or a category made private, shows at once.
+// open311Shared are the encoded labels of a page: read again after every
+// change to them, so a renamed state or category, or a category made
+// private, shows in the next page.
 type open311Shared struct {
 	fills  open311.Fills
 	cats   map[string]sharedCategory // by id
@@ -216,24 +218,34 @@ type pageItem struct {
 // (listindex.go), or for service_request_id from the table by number; their
 // fragments from this process's memo, or one query by id.
 func (s *Service) Open311Page(ctx context.Context, q open311.Query, f open311.Format, baseURL string) ([]byte, error) {
+	body, release, err := s.open311PageBuf(ctx, q, f, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return append([]byte{}, body...), nil
+}
+
+// open311PageBuf is Open311Page in a pooled buffer, which release gives back
+// once body has been written.
+func (s *Service) open311PageBuf(ctx context.Context, q open311.Query, f open311.Format, baseURL string) (body []byte, release func(), err error) {
 	var sh *open311Shared
 	var items []pageItem
-	var err error
 	if len(q.IDs) > 0 {
 		sh, items, err = s.open311ByNumber(ctx, q, f, baseURL)
 	} else {
 		sh, items, err = s.open311FromIndex(ctx, q, f, baseURL)
 	}
 	if err == nil {
-		var body []byte
-		if body, err = s.assemble(ctx, q, f, sh, items); err == nil {
-			return body, nil
+		if body, release, err = s.assemble(ctx, q, f, sh, items); err == nil {
+			return body, release, nil
 		}
 	}
 	if errors.Is(err, errSlowPage) || errors.Is(err, errIndexUnfit) {
-		return s.open311PageSlow(ctx, q, f, baseURL)
+		body, err = s.open311PageSlow(ctx, q, f, baseURL)
+		return body, func() {}, err
 	}
-	return nil, err
+	return nil, nil, err
 }
 
 func (s *Service) open311FromIndex(ctx context.Context, q open311.Query, f open311.Format, baseURL string) (*open311Shared, []pageItem, error) {
@@ -342,13 +354,13 @@ func (s *Service) open311ByNumber(ctx context.Context, q open311.Query, f open31
 	return sh, items, rows.Err()
 }
 
-// pageBuffers keeps page buffers between pages; a page's bytes are copied
-// out at their exact size (the page cache keeps them).
+// pageBuffers keeps page buffers between pages: a fresh one of a page's
+// size (600 KB) costs more to fault in and zero than the page to fill.
 var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // assemble concatenates the items' fragments, taken from the memo or read
 // by id in one query.
-func (s *Service) assemble(ctx context.Context, q open311.Query, f open311.Format, sh *open311Shared, items []pageItem) ([]byte, error) {
+func (s *Service) assemble(ctx context.Context, q open311.Query, f open311.Format, sh *open311Shared, items []pageItem) ([]byte, func(), error) {
 	memo := s.frags.of(f)
 	var misses []int
 	memo.mu.RLock()
@@ -367,17 +379,17 @@ func (s *Service) assemble(ctx context.Context, q open311.Query, f open311.Forma
 		}
 		got, err := s.readFragments(ctx, f, ids)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for k, i := range misses {
 			fr, ok := got[ids[k]]
 			if !ok || fr.rev != items[i].rev || fr.frag == "" {
 				// Changed since the index was read, or written before
 				// fragments existed (migration 002).
-				return nil, errSlowPage
+				return nil, nil, errSlowPage
 			}
 			if items[i].parts, err = open311.SplitFragment(fr.frag); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		memo.put(items, misses)
@@ -391,11 +403,10 @@ func (s *Service) assemble(ctx context.Context, q open311.Query, f open311.Forma
 		}
 		var err error
 		if notes, err = s.publicNotes(ctx, ids); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	buf := pageBuffers.Get().(*[]byte)
-	defer pageBuffers.Put(buf)
 	page := open311.NewPageIn(sh.fills, *buf)
 	for i := range items {
 		it := &items[i]
@@ -404,14 +415,17 @@ func (s *Service) assemble(ctx context.Context, q open311.Query, f open311.Forma
 			filing := open311.Note{Datetime: open311.At(time.Unix(0, it.created).UTC()), Description: filedText, Type: KindCreated}
 			var err error
 			if enc, err = open311.EncodeNotes(f, append([]open311.Note{filing}, notes[ids[i]]...)); err != nil {
-				return nil, err
+				pageBuffers.Put(buf)
+				return nil, nil, err
 			}
 		}
 		page.AddParts(&it.parts, it.state, it.service, it.notice, enc)
 	}
 	out := page.Bytes()
-	*buf = out[:0]
-	return append([]byte{}, out...), nil
+	return out, func() {
+		*buf = out[:0]
+		pageBuffers.Put(buf)
+	}, nil
 }
 
 // readFragments reads the stored fragments of the given reports.
