@@ -121,6 +121,9 @@ type result struct {
 	nearby               stats
 	nearbyFound          float64
 	load                 string // /proc/loadavg before and after the measurements
+	firstPage            time.Duration
+	heapBefore           uint64 // Go heap before and after the first page (which builds the listing index)
+	heapAfter            uint64
 }
 
 func (r result) print(w io.Writer) {
@@ -131,6 +134,8 @@ func (r result) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nLoad average (1, 5, 15 min) %s.\n", r.load)
 	fmt.Fprintf(w, "Open311 page: %d requests, %d bytes.\n", r.pageItems, r.pageBytes)
+	fmt.Fprintf(w, "First page (builds the listing index): %s; Go heap %.1f MB before it, %.1f MB after.\n",
+		r.firstPage.Round(time.Millisecond), float64(r.heapBefore)/1e6, float64(r.heapAfter)/1e6)
 	fmt.Fprintf(w, "Listing vs pre-encoded floor: %.1f%% as served (page cache), %.1f%% uncached with fragments remembered, %.1f%% uncached and cold (target ≥ 25%%).\n",
 		100*r.list.perSecond()/r.listFloor.perSecond(), 100*r.listUncached.perSecond()/r.listFloor.perSecond(),
 		100*r.listCold.perSecond()/r.listFloor.perSecond())

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -54,10 +55,16 @@ func run(ctx context.Context, engine string, n int, d time.Duration, conc int) (
 	q := url.Values{"start_date": {now.Add(-89 * 24 * time.Hour).Format(time.RFC3339)}, "end_date": {now.Format(time.RFC3339)},
 		"service_code": {strings.Join(codes, ",")}, "status": {"open,closed"}, "page_size": {"1000"}}
 	listURL := a.url + "/open311/v2/requests.json?" + q.Encode()
-	body, err := fetch(client, listURL)
+	// The first page builds the process's listing index from the table:
+	// its time, and the Go heap before and after it.
+	res.heapBefore = heapInUse()
+	t1 := time.Now()
+	var body []byte
+	profiled(engine+".first", func() { body, err = fetch(client, listURL) })
 	if err != nil {
 		return res, err
 	}
+	res.firstPage, res.heapAfter = time.Since(t1), heapInUse()
 	var page []map[string]any
 	if err := json.Unmarshal(body, &page); err != nil {
 		return res, fmt.Errorf("open311 page: %w", err)
@@ -157,6 +164,14 @@ func run(ctx context.Context, engine string, n int, d time.Duration, conc int) (
 	}
 	res.load = before + " before the measurements, " + loadAvg() + " after"
 	return res, nil
+}
+
+// heapInUse is the live Go heap after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }
 
 func fetch(c *http.Client, u string) ([]byte, error) {

@@ -3,11 +3,11 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/reports/open311"
@@ -19,7 +19,8 @@ import (
 // o311_json and o311_xml, see open311.Fragment), rewritten in the
 // transaction of every change: s.event, which every report change calls,
 // re-renders it from the row as the change left it. Labels of states and
-// categories are not in it; the listing reads them fresh for each page.
+// categories are not in it; the listing reads them from their tables again
+// after every change to them (open311Labels).
 
 // fragmentCols are the public columns a fragment is made of: no reporter
 // field, so none can reach an answer.
@@ -70,8 +71,9 @@ func refreshFragment(ctx context.Context, tx *store.Tx, id string) error {
 	return nil
 }
 
-// open311Shared are the encoded labels of one page: read for every page,
-// so a renamed state or category, or a category made private, shows at once.
+// open311Shared are the encoded labels of a page: read again after every
+// change to them, so a renamed state or category, or a category made
+// private, shows in the next page.
 type open311Shared struct {
 	fills  open311.Fills
 	cats   map[string]sharedCategory // by id
@@ -157,191 +159,273 @@ func (s *Service) loadOpen311Shared(ctx context.Context, f open311.Format, baseU
 	return sh, rows.Err()
 }
 
-// Open311Page answers GET /requests already encoded in format f: the same
-// reports, order and bytes as Encode(f, Open311Requests(…)), assembled from
-// the stored fragments.
-func (s *Service) Open311Page(ctx context.Context, q open311.Query, f open311.Format, baseURL string) ([]byte, error) {
+// open311Labels keeps the labels of pages (open311Shared) by format and base
+// URL under the listing index's count of category and state events: a page
+// takes them only while the index has applied no such event since they were
+// read, so they are as fresh as the index itself.
+type open311Labels struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[labelKey]*open311Shared
+}
+
+type labelKey struct {
+	f    open311.Format
+	base string
+}
+
+func (s *Service) cachedOpen311Shared(ctx context.Context, f open311.Format, baseURL string, gen uint64) (*open311Shared, error) {
+	c, k := &s.frags.labels, labelKey{f, baseURL}
+	c.mu.Lock()
+	sh, ok := c.m[k]
+	ok = ok && c.gen == gen
+	c.mu.Unlock()
+	if ok {
+		return sh, nil
+	}
 	sh, err := s.loadOpen311Shared(ctx, f, baseURL)
 	if err != nil {
 		return nil, err
 	}
-	var conds []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen > c.gen || c.m == nil {
+		c.gen, c.m = gen, map[labelKey]*open311Shared{}
 	}
+	if gen == c.gen {
+		c.m[k] = sh
+	}
+	return sh, nil
+}
+
+// errSlowPage sends a page to open311PageSlow: a state newer than the
+// labels read, a fragment rewritten between two reads, or rows written
+// before fragments existed (migration 002).
+var errSlowPage = errors.New("open311 page from the rows")
+
+// pageItem is one report of a page.
+type pageItem struct {
+	id                     [16]byte
+	state, service, notice string // fills
+	rev                    int64
+	created                int64 // UnixNano, for the filing note
+	parts                  open311.Parts
+}
+
+// Open311Page answers GET /requests already encoded in format f: the same
+// reports, order and bytes as Encode(f, Open311Requests(…)), assembled from
+// the stored fragments. The reports of a page come from the listing index
+// (listindex.go), or for service_request_id from the table by number; their
+// fragments from this process's memo, or one query by id.
+func (s *Service) Open311Page(ctx context.Context, q open311.Query, f open311.Format, baseURL string) ([]byte, error) {
+	body, release, err := s.open311PageBuf(ctx, q, f, baseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return append([]byte{}, body...), nil
+}
+
+// open311PageBuf is Open311Page in a pooled buffer, which release gives back
+// once body has been written.
+func (s *Service) open311PageBuf(ctx context.Context, q open311.Query, f open311.Format, baseURL string) (body []byte, release func(), err error) {
+	var sh *open311Shared
+	var items []pageItem
+	if len(q.IDs) > 0 {
+		sh, items, err = s.open311ByNumber(ctx, q, f, baseURL)
+	} else {
+		sh, items, err = s.open311FromIndex(ctx, q, f, baseURL)
+	}
+	if err == nil {
+		if body, release, err = s.assemble(ctx, q, f, sh, items); err == nil {
+			return body, release, nil
+		}
+	}
+	if errors.Is(err, errSlowPage) || errors.Is(err, errIndexUnfit) {
+		body, err = s.open311PageSlow(ctx, q, f, baseURL)
+		return body, func() {}, err
+	}
+	return nil, nil, err
+}
+
+func (s *Service) open311FromIndex(ctx context.Context, q open311.Query, f open311.Format, baseURL string) (*open311Shared, []pageItem, error) {
+	x := &s.frags.index
+	if err := x.sync(ctx, s.db); err != nil {
+		return nil, nil, err
+	}
+	x.mu.RLock()
+	gen := x.labels
+	x.mu.RUnlock()
+	sh, err := s.cachedOpen311Shared(ctx, f, baseURL, gen)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Only public categories.
+	cats := sh.public
+	if len(q.ServiceCodes) > 0 {
+		cats = nil
+		for _, code := range q.ServiceCodes {
+			if id, ok := sh.byCode[code]; ok {
+				cats = append(cats, id)
+			}
+		}
+	}
+	if len(cats) == 0 {
+		return sh, nil, nil
+	}
+	items := make([]pageItem, 0, min(q.PageSize, 1000))
+	unknown := false
+	x.mu.RLock()
+	// The fills by the index's numbers, looked up once per page.
+	catFills := make([]sharedCategory, len(x.cats.names))
+	for n, id := range x.cats.names {
+		catFills[n] = sh.cats[id]
+	}
+	stateFills := make([]*string, len(x.states.names))
+	for n, code := range x.states.names {
+		if st, ok := sh.states[code]; ok {
+			stateFills[n] = &st
+		}
+	}
+	x.each(newListFilter(x, q, cats), func(e *listEntry) {
+		c, st := &catFills[e.cat], stateFills[e.state]
+		if st == nil {
+			unknown = true
+			return
+		}
+		items = append(items, pageItem{id: e.id, state: *st, service: c.service, notice: c.notice, rev: int64(e.rev), created: e.created})
+	})
+	x.mu.RUnlock()
+	if unknown {
+		// A state the labels lack was not added through the outbox (the
+		// seeding of a newer version): read the labels again next time.
+		s.frags.labels.mu.Lock()
+		s.frags.labels.m = nil
+		s.frags.labels.mu.Unlock()
+		return nil, nil, errSlowPage
+	}
+	return sh, items, nil
+}
+
+// open311ByNumber reads the reports of a service_request_id query from the
+// table (a lookup by number: the index does not keep numbers).
+func (s *Service) open311ByNumber(ctx context.Context, q open311.Query, f open311.Format, baseURL string) (*open311Shared, []pageItem, error) {
+	sh, err := s.loadOpen311Shared(ctx, f, baseURL)
+	if err != nil || len(sh.public) == 0 {
+		return sh, nil, err
+	}
+	var args []any
 	in := func(col string, vals []string) string {
 		ph := make([]string, len(vals))
 		for i, v := range vals {
-			ph[i] = arg(v)
+			args = append(args, v)
+			ph[i] = "$" + strconv.Itoa(len(args))
 		}
 		return col + " IN (" + strings.Join(ph, ",") + ")"
 	}
-	cats := sh.public
-	if len(q.IDs) > 0 {
-		conds = append(conds, in("r.number", q.IDs))
-	} else {
-		conds = append(conds, "r.created_at >= "+arg(q.Start), "r.created_at <= "+arg(q.End))
-		if len(q.ServiceCodes) > 0 {
-			cats = nil
-			for _, code := range q.ServiceCodes {
-				if id, ok := sh.byCode[code]; ok {
-					cats = append(cats, id)
-				}
-			}
-		}
-		if len(q.Statuses) == 1 {
-			if q.Statuses[0] == open311.Open {
-				conds = append(conds, "r.state_type = 'open'")
-			} else {
-				conds = append(conds, "r.state_type IN ('fixed','closed')")
-			}
-		}
-		if !q.UpdatedAfter.IsZero() {
-			conds = append(conds, "r.updated_at > "+arg(q.UpdatedAfter))
-		}
-		if !q.UpdatedBefore.IsZero() {
-			conds = append(conds, "r.updated_at < "+arg(q.UpdatedBefore))
-		}
-	}
-	page := open311.NewPage(sh.fills, 600*q.PageSize)
-	if len(cats) == 0 {
-		return page.Bytes(), nil
-	}
-	// Only public categories, on the report's own column so that the
-	// listing index filters it.
-	conds = append(conds, in("r.category_id", cats))
-	// With most fragments remembered, the page reads only the listing
-	// index and takes fragments from memory; otherwise (a new process, or
-	// the last page was mostly elsewhere) it reads them in the same query
-	// and remembers them.
-	memo := s.frags.of(f)
-	warm := memo.isWarm()
-	cols := "r.category_id, r.state, r.id, r.o311_rev"
-	if !warm {
-		cols += ", r.o311_json"
-		if f == open311.XML {
-			cols = "r.category_id, r.state, r.id, r.o311_rev, r.o311_xml"
-		}
-	}
-	if q.Extensions {
-		// The filing note carries the creation time.
-		cols += ", r.created_at"
-	}
-	query := `SELECT ` + cols + ` FROM reports_report r WHERE r.state_type <> 'hidden' AND ` +
-		strings.Join(conds, " AND ") + ` ORDER BY r.created_at DESC, r.id DESC LIMIT ` + arg(q.PageSize) + ` OFFSET ` + arg(q.Offset())
+	query := `SELECT r.id, r.category_id, r.state, r.o311_rev, r.created_at FROM reports_report r WHERE r.state_type <> 'hidden' AND ` +
+		in("r.number", q.IDs) + ` AND ` + in("r.category_id", sh.public) + ` ORDER BY r.created_at DESC, r.id DESC`
+	args = append(args, q.PageSize, q.Offset())
+	query += ` LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("open311 requests: %w", err)
+		return nil, nil, fmt.Errorf("open311 requests: %w", err)
 	}
 	defer rows.Close()
-	type item struct {
-		state, service, notice string // fills
-		id                     string // for fragments not remembered, and notes
-		rev                    int64
-		parts                  open311.Parts
-		created                time.Time
-	}
-	items := make([]item, 0, min(q.PageSize, 1000))
-	var cat, state, id, frag sql.RawBytes
-	var rev int64
-	var created time.Time
-	dest := []any{&cat, &state, &id, &rev}
-	if !warm {
-		dest = append(dest, &frag)
-	}
-	if q.Extensions {
-		dest = append(dest, &created)
-	}
-	var misses []int
+	var items []pageItem
 	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+		var id, cat, state string
+		var it pageItem
+		var created time.Time
+		if err := rows.Scan(&id, &cat, &state, &it.rev, &created); err != nil {
+			return nil, nil, err
 		}
-		c, okc := sh.cats[string(cat)]
-		st, oks := sh.states[string(state)]
-		if !okc || !oks {
-			// A state or category newer than the labels read above.
-			rows.Close()
-			return s.open311PageSlow(ctx, q, f, baseURL)
+		var ok bool
+		if it.id, ok = parseID(id); !ok {
+			return nil, nil, errIndexUnfit
 		}
-		it := item{state: st, service: c.service, notice: c.notice, rev: rev, created: created}
-		switch pt, ok := memo.get(string(id), rev); {
-		case ok:
-			it.parts = pt
-			if q.Extensions {
-				it.id = string(id)
-			}
-		case warm:
-			it.id = string(id)
-			misses = append(misses, len(items))
-		default:
-			if len(frag) == 0 {
-				// Written before fragments existed (migration 002).
-				rows.Close()
-				return s.open311PageSlow(ctx, q, f, baseURL)
-			}
-			it.id = string(id)
-			if it.parts, err = open311.SplitFragment(string(frag)); err != nil {
-				return nil, err
-			}
-			memo.put(it.id, rev, it.parts)
+		c := sh.cats[cat]
+		if it.state, ok = sh.states[state]; !ok {
+			return nil, nil, errSlowPage
 		}
+		it.service, it.notice, it.created = c.service, c.notice, created.UnixNano()
 		items = append(items, it)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return sh, items, rows.Err()
+}
+
+// pageBuffers keeps page buffers between pages: a fresh one of a page's
+// size (600 KB) costs more to fault in and zero than the page to fill.
+var pageBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// assemble concatenates the items' fragments, taken from the memo or read
+// by id in one query.
+func (s *Service) assemble(ctx context.Context, q open311.Query, f open311.Format, sh *open311Shared, items []pageItem) ([]byte, func(), error) {
+	memo := s.frags.of(f)
+	var misses []int
+	memo.mu.RLock()
+	for i := range items {
+		if e, ok := memo.m[items[i].id]; ok && e.rev == items[i].rev {
+			items[i].parts = e.parts
+		} else {
+			misses = append(misses, i)
+		}
 	}
-	rows.Close()
-	memo.observe(len(items)-len(misses), len(items))
-	// Fragments not remembered (or changed since) are read by id.
-	for len(misses) > 0 {
-		chunk := misses[:min(len(misses), 100)]
-		misses = misses[len(chunk):]
-		ids := make([]string, len(chunk))
-		for i, k := range chunk {
-			ids[i] = items[k].id
+	memo.mu.RUnlock()
+	if len(misses) > 0 {
+		ids := make([]string, len(misses))
+		for k, i := range misses {
+			ids[k] = idString(&items[i].id)
 		}
 		got, err := s.readFragments(ctx, f, ids)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		for _, k := range chunk {
-			fr, ok := got[items[k].id]
-			if !ok || fr.rev != items[k].rev || fr.frag == "" {
-				// Changed between the two reads, or written before
-				// fragments existed (migration 002): render from the rows.
-				return s.open311PageSlow(ctx, q, f, baseURL)
+		for k, i := range misses {
+			fr, ok := got[ids[k]]
+			if !ok || fr.rev != items[i].rev || fr.frag == "" {
+				// Changed since the index was read, or written before
+				// fragments existed (migration 002).
+				return nil, nil, errSlowPage
 			}
-			if items[k].parts, err = open311.SplitFragment(fr.frag); err != nil {
-				return nil, err
+			if items[i].parts, err = open311.SplitFragment(fr.frag); err != nil {
+				return nil, nil, err
 			}
-			memo.put(items[k].id, fr.rev, items[k].parts)
 		}
+		memo.put(items, misses)
 	}
 	var notes map[string][]open311.Note
+	var ids []string
 	if q.Extensions && len(items) > 0 {
-		ids := make([]string, len(items))
-		for i, it := range items {
-			ids[i] = it.id
+		ids = make([]string, len(items))
+		for i := range items {
+			ids[i] = idString(&items[i].id)
 		}
+		var err error
 		if notes, err = s.publicNotes(ctx, ids); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	buf := pageBuffers.Get().(*[]byte)
+	page := open311.NewPageIn(sh.fills, *buf)
 	for i := range items {
 		it := &items[i]
 		var enc []byte
 		if q.Extensions {
-			all := append([]open311.Note{{Datetime: open311.At(it.created), Description: filedText, Type: KindCreated}}, notes[it.id]...)
-			if enc, err = open311.EncodeNotes(f, all); err != nil {
-				return nil, err
+			filing := open311.Note{Datetime: open311.At(time.Unix(0, it.created).UTC()), Description: filedText, Type: KindCreated}
+			var err error
+			if enc, err = open311.EncodeNotes(f, append([]open311.Note{filing}, notes[ids[i]]...)); err != nil {
+				pageBuffers.Put(buf)
+				return nil, nil, err
 			}
 		}
 		page.AddParts(&it.parts, it.state, it.service, it.notice, enc)
 	}
-	return page.Bytes(), nil
+	out := page.Bytes()
+	return out, func() {
+		*buf = out[:0]
+		pageBuffers.Put(buf)
+	}, nil
 }
 
 // readFragments reads the stored fragments of the given reports.
@@ -350,12 +434,11 @@ func (s *Service) readFragments(ctx context.Context, f open311.Format, ids []str
 	if f == open311.XML {
 		col = "o311_xml"
 	}
-	ph := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+	in, arg, err := idsIn(s.db.Engine, ids)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, o311_rev, `+col+` FROM reports_report WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, o311_rev, `+col+` FROM reports_report WHERE id `+in, arg)
 	if err != nil {
 		return nil, fmt.Errorf("open311 fragments: %w", err)
 	}
@@ -377,19 +460,20 @@ type storedFrag struct {
 	frag string
 }
 
-// fragMemo remembers fragments in this process by report id and revision
-// (o311_rev, bumped by every rewrite and read from the listing index with
-// every page), so a remembered fragment is used only while it is still the
-// stored one: no staleness, whichever process changed the report.
+// fragMemo is what this process remembers for Open311 pages: fragments by
+// report id and revision (o311_rev, bumped by every rewrite and kept by the
+// listing index, or read with the page by number), so a remembered fragment
+// is used only while it is still the stored one, whichever process changed
+// the report; the listing index; the labels.
 type fragMemo struct {
 	json, xml fragTable
+	index     listIndex
+	labels    open311Labels
 }
 
 type fragTable struct {
 	mu sync.RWMutex
-	m  map[string]memoFrag
-	// warm: the last page found at least half of its fragments here.
-	warm atomic.Bool
+	m  map[[16]byte]memoFrag
 }
 
 type memoFrag struct {
@@ -407,30 +491,14 @@ func (m *fragMemo) of(f open311.Format) *fragTable {
 	return &m.json
 }
 
-func (t *fragTable) isWarm() bool { return t.warm.Load() }
-
-// observe records how many of a page's fragments were remembered.
-func (t *fragTable) observe(hits, total int) {
-	t.warm.Store(total == 0 || 2*hits >= total)
-}
-
-func (t *fragTable) get(id string, rev int64) (open311.Parts, bool) {
-	t.mu.RLock()
-	e, ok := t.m[id]
-	t.mu.RUnlock()
-	if !ok || e.rev != rev {
-		return open311.Parts{}, false
-	}
-	return e.parts, true
-}
-
-func (t *fragTable) put(id string, rev int64, parts open311.Parts) {
+// put remembers the fragments of items[k] for k in which.
+func (t *fragTable) put(items []pageItem, which []int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.m == nil {
-		t.m = map[string]memoFrag{}
+		t.m = map[[16]byte]memoFrag{}
 	}
-	if len(t.m) >= maxMemoFrags {
+	if len(t.m)+len(which) > maxMemoFrags {
 		// Forget a tenth, whichever the map yields first.
 		n := maxMemoFrags / 10
 		for k := range t.m {
@@ -440,7 +508,9 @@ func (t *fragTable) put(id string, rev int64, parts open311.Parts) {
 			}
 		}
 	}
-	t.m[id] = memoFrag{rev: rev, parts: parts}
+	for _, k := range which {
+		t.m[items[k].id] = memoFrag{rev: items[k].rev, parts: items[k].parts}
+	}
 }
 
 // ForgetOpen311Fragments empties this process's fragment memo: the
@@ -451,7 +521,6 @@ func (s *Service) ForgetOpen311Fragments() {
 		t.mu.Lock()
 		t.m = nil
 		t.mu.Unlock()
-		t.warm.Store(false)
 	}
 }
 

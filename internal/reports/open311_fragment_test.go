@@ -239,7 +239,7 @@ func TestOpen311MemoFollowsStoredRevision(t *testing.T) {
 	if _, err := e.svc.Open311Page(ctx, q, open311.JSON, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := e.svc.frags.json.get(r.ID, 0); !ok {
+	if uid, _ := parseID(r.ID); e.svc.frags.json.m[uid].rev != 0 || e.svc.frags.json.m[uid].parts == (open311.Parts{}) {
 		t.Fatal("fragment not remembered")
 	}
 	// Another process rewrites it.

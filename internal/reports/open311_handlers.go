@@ -169,12 +169,15 @@ func (m *Module) open311Requests(w http.ResponseWriter, r *http.Request, f open3
 		open311.WriteError(w, f, err)
 		return
 	}
-	body, err := m.svc.Open311Page(r.Context(), q, f, m.deps.Config.BaseURL)
+	body, release, err := m.svc.open311PageBuf(r.Context(), q, f, m.deps.Config.BaseURL)
 	if err != nil {
 		m.writeOpen311(w, r, f, nil, err)
 		return
 	}
-	m.pages311.put(key, version, body)
+	defer release()
+	if m.pages311.admit(key) {
+		m.pages311.put(key, version, append([]byte{}, body...))
+	}
 	open311.WriteBytes(w, f, http.StatusOK, body)
 }
 

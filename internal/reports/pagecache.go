@@ -14,6 +14,8 @@ const pageTTL = 5 * time.Second
 type pageCache struct {
 	mu      sync.Mutex
 	entries map[string]cachedPage
+	// asked holds the queries answered once and not kept (see admit).
+	asked map[string]bool
 }
 
 type cachedPage struct {
@@ -23,6 +25,23 @@ type cachedPage struct {
 }
 
 const maxCachedPages = 256
+
+// admit says whether the page of key is worth keeping: only once key has
+// been asked for before. A query asked once (a harvester walking pages, a
+// one-off filter) would push out the pages clients poll, and keeping it
+// costs a copy of the page.
+func (c *pageCache) admit(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.asked[key] {
+		return true
+	}
+	if c.asked == nil || len(c.asked) >= 4*maxCachedPages {
+		c.asked = map[string]bool{}
+	}
+	c.asked[key] = true
+	return false
+}
 
 func (c *pageCache) get(key string, version uint64) ([]byte, bool) {
 	c.mu.Lock()

@@ -238,7 +238,13 @@ type Page struct {
 
 // NewPage starts a page of format f; sizeHint is the expected byte size.
 func NewPage(fl Fills, sizeHint int) *Page {
-	p := &Page{fl: fl, buf: make([]byte, 0, sizeHint+64)}
+	return NewPageIn(fl, make([]byte, 0, sizeHint+64))
+}
+
+// NewPageIn is NewPage writing over buf's memory (a pooled buffer: a fresh
+// one of a page's size costs its zeroing at every page).
+func NewPageIn(fl Fills, buf []byte) *Page {
+	p := &Page{fl: fl, buf: buf[:0]}
 	if fl.f == JSON {
 		p.buf = append(p.buf, '[')
 	} else {
