@@ -187,25 +187,11 @@ func (b *Bus) lease(ctx context.Context, name string) (pos int64, ok bool, err e
 }
 
 func (b *Bus) read(ctx context.Context, after int64) ([]Event, error) {
-	rows, err := b.db.QueryContext(ctx, `
-		SELECT seq, id, type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at
-		FROM kernel_outbox WHERE seq > $1 ORDER BY seq LIMIT $2`, after, b.BatchSize)
+	rows, err := b.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM kernel_outbox WHERE seq > $1 ORDER BY seq LIMIT $2`, after, b.BatchSize)
 	if err != nil {
 		return nil, fmt.Errorf("outbox read: %w", err)
 	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
-		var payload string
-		if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.AggregateType, &e.AggregateID, &e.AggregateVersion, &payload, &e.OccurredAt); err != nil {
-			return nil, err
-		}
-		e.Payload = []byte(payload)
-		e.OccurredAt = e.OccurredAt.UTC()
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanEvents(rows)
 }
 
 // errLeaseLost means another process took the subscriber over: this one

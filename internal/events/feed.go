@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -31,11 +32,18 @@ func Head(ctx context.Context, db *store.DB) (int64, error) {
 func After(ctx context.Context, db *store.DB, after int64, prefix string, limit int) ([]Event, error) {
 	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix) + "%"
 	rows, err := db.QueryContext(ctx, `
-		SELECT seq, id, type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at
-		FROM kernel_outbox WHERE seq > $1 AND type LIKE $2 ESCAPE '\' ORDER BY seq LIMIT $3`, after, like, limit)
+		SELECT `+eventColumns+` FROM kernel_outbox WHERE seq > $1 AND type LIKE $2 ESCAPE '\'
+		ORDER BY seq LIMIT $3`, after, like, limit)
 	if err != nil {
 		return nil, fmt.Errorf("outbox read: %w", err)
 	}
+	return scanEvents(rows)
+}
+
+const eventColumns = `seq, id, type, aggregate_type, aggregate_id, aggregate_version, payload, occurred_at`
+
+// scanEvents reads rows of eventColumns and closes them.
+func scanEvents(rows *sql.Rows) ([]Event, error) {
 	defer rows.Close()
 	var out []Event
 	for rows.Next() {
