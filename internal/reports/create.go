@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base32"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/arengo-pa/arengo/internal/errs"
+	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/reports/geo"
 	"github.com/arengo-pa/arengo/internal/reports/open311"
 	"github.com/arengo-pa/arengo/internal/reports/upload"
@@ -114,6 +116,25 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 
 // create files n in category c, already loaded by the caller.
 func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report, error) {
+	work, err := s.filingWork(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.newFiling(ctx, c, n)
+	if err != nil {
+		return nil, err
+	}
+	// Filings arriving together share one transaction (see batcher).
+	if err := s.batch.run(ctx, s.db, f, work); err != nil {
+		s.dropFiles(context.WithoutCancel(ctx), f.media)
+		return nil, err
+	}
+	return f.r, nil
+}
+
+// newFiling validates n, routes it, stores its files and renders its
+// Open311 fragment: all the filing's work that needs no transaction.
+func (s *Service) newFiling(ctx context.Context, c Category, n NewReport) (*filing, error) {
 	if err := n.validate(c); err != nil {
 		return nil, err
 	}
@@ -160,75 +181,149 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 	r.Number = numberStandIn
 	frag, err := Open311Fragment(r)
 	if err != nil {
-		return nil, err
-	}
-	numberStmt, err := s.prepared.get(ctx, s.db, nextNumberSQL)
-	if err != nil {
-		return nil, err
-	}
-	insertStmt, err := s.prepared.get(ctx, s.db, insertReportSQL)
-	if err != nil {
-		return nil, err
-	}
-	pg := s.db.Engine == store.Postgres
-	if pg {
-		// One round trip fewer: the number is taken inside the insert.
-		if insertStmt, err = s.prepared.get(ctx, s.db, insertNumberedReportPG); err != nil {
-			return nil, err
-		}
-	}
-	// The fragment around its stand-in number (the first thing in it).
-	jsonHead, jsonTail, _ := strings.Cut(frag.JSON, numberStandIn)
-	xmlHead, xmlTail, _ := strings.Cut(frag.XML, numberStandIn)
-	// Filings arriving together share one transaction (see batcher); all
-	// of this one's statements are in it.
-	err = s.batch.run(ctx, s.db, func(ctx context.Context, tx *store.Tx) error {
-		if pg {
-			if err := tx.StmtContext(ctx, insertStmt).QueryRowContext(ctx,
-				r.ID, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
-				r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
-				r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, string(answers), r.MediaURL,
-				confirm, now, r.DeadlineAt, now.In(rome).Year(), jsonHead, jsonTail, xmlHead, xmlTail).Scan(&r.Number); err != nil {
-				return fmt.Errorf("insert report: %w", err)
-			}
-		} else {
-			number, err := nextNumberWith(tx.StmtContext(ctx, numberStmt).QueryRowContext(ctx, now.In(rome).Year()), now)
-			if err != nil {
-				return err
-			}
-			r.Number = number
-			if _, err := tx.StmtContext(ctx, insertStmt).ExecContext(ctx,
-				r.ID, r.Number, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
-				r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
-				r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, string(answers), r.MediaURL,
-				confirm, now, r.DeadlineAt, jsonHead+r.Number+jsonTail, xmlHead+r.Number+xmlTail); err != nil {
-				return fmt.Errorf("insert report: %w", err)
-			}
-		}
-		for _, m := range media {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO reports_media (id, report_id, kind, content_type, blob_key, name, width, height, hidden, created_at)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,FALSE,$9)`, m.ID, r.ID, m.Kind, m.ContentType, m.BlobKey, m.Name, m.Width, m.Height, now); err != nil {
-				return fmt.Errorf("insert media: %w", err)
-			}
-		}
-		if err := s.appendEvent(ctx, tx, "created", r, map[string]any{"number": r.Number, "category": c.Code, "state": r.State,
-			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}); err != nil {
-			return err
-		}
-		if confirm != "" {
-			// The e-mail with the link is sent by whoever handles this event,
-			// reading address and code from the report: neither the personal
-			// address nor the secret code goes into the event log.
-			return s.appendEvent(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number})
-		}
-		return s.notifyReporter(ctx, tx, r, tmplCreated, map[string]any{"number": r.Number, "title": r.Title,
-			"deadline": r.DeadlineAt.In(rome).Format("02/01/2006")})
-	})
-	if err != nil {
 		s.dropFiles(context.WithoutCancel(ctx), media)
 		return nil, err
 	}
-	return r, nil
+	f := &filing{ctx: ctx, r: r, category: c.Code, answers: string(answers), confirm: confirm, media: media}
+	// The fragment around its stand-in number (the first thing in it).
+	f.jsonHead, f.jsonTail, _ = strings.Cut(frag.JSON, numberStandIn)
+	f.xmlHead, f.xmlTail, _ = strings.Cut(frag.XML, numberStandIn)
+	return f, nil
+}
+
+// filingWork is the batcher's work for filings: s.file with the
+// statements prepared (on SQLite; see stmts, which must be called outside
+// a transaction).
+func (s *Service) filingWork(ctx context.Context) (groupWork, error) {
+	var st *filingStmts
+	if s.db.Engine == store.SQLite {
+		st = &filingStmts{}
+		var err error
+		if st.numbers, err = s.prepared.get(ctx, s.db, reserveNumbersSQL); err != nil {
+			return nil, err
+		}
+		if st.insert, err = s.prepared.get(ctx, s.db, insertReportSQL); err != nil {
+			return nil, err
+		}
+	}
+	return func(ctx context.Context, tx *store.Tx, group []*filing) error { return s.file(ctx, tx, group, st) }, nil
+}
+
+// filing is a report ready to be stored: everything but its number, which
+// the transaction that stores it gives.
+type filing struct {
+	ctx      context.Context // the caller's, for the notification hub
+	r        *Report
+	category string // code, for the event
+	answers  string // JSON
+	confirm  string // anonymous reports' confirmation code
+	media    []Media
+	// The Open311 fragment around the number.
+	jsonHead, jsonTail, xmlHead, xmlTail string
+}
+
+// filingStmts are the filing's statements prepared on the SQLite writer,
+// which would parse them anew at every call; nil on PostgreSQL, whose driver
+// keeps prepared statements per connection by their text.
+type filingStmts struct{ numbers, insert *sql.Stmt }
+
+// file stores group in tx: numbers, rows, media, outbox events and
+// notifications. On PostgreSQL each step is one statement for the whole
+// group (a round trip each), on SQLite the rows go one by one through the
+// prepared insert (no round trips to save there).
+func (s *Service) file(ctx context.Context, tx *store.Tx, group []*filing, st *filingStmts) error {
+	if err := reserveNumbers(ctx, tx, group, st); err != nil {
+		return err
+	}
+	var rows, media []any
+	nmedia := 0
+	for _, f := range group {
+		r := f.r
+		row := []any{r.ID, r.Number, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
+			r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
+			r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, f.answers, r.MediaURL,
+			f.confirm, r.CreatedAt, r.DeadlineAt, f.jsonHead + r.Number + f.jsonTail, f.xmlHead + r.Number + f.xmlTail}
+		if st != nil {
+			if _, err := tx.StmtContext(ctx, st.insert).ExecContext(ctx, row...); err != nil {
+				return fmt.Errorf("insert report: %w", err)
+			}
+		} else {
+			rows = append(rows, row...)
+		}
+		for _, m := range f.media {
+			media = append(media, m.ID, r.ID, m.Kind, m.ContentType, m.BlobKey, m.Name, m.Width, m.Height, r.CreatedAt)
+			nmedia++
+		}
+	}
+	if st == nil {
+		if _, err := tx.ExecContext(ctx, insertReportHead+multiRow(reportTuple, reportWidth, len(group)), rows...); err != nil {
+			return fmt.Errorf("insert report: %w", err)
+		}
+	}
+	if nmedia > 0 {
+		if _, err := tx.ExecContext(ctx, insertMediaHead+multiRow(mediaTuple, mediaWidth, nmedia), media...); err != nil {
+			return fmt.Errorf("insert media: %w", err)
+		}
+	}
+	evs := make([]events.Event, 0, len(group))
+	for _, f := range group {
+		r := f.r
+		evs = append(evs, reportEvent("created", r, map[string]any{"number": r.Number, "category": f.category, "state": r.State,
+			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}))
+		if f.confirm != "" {
+			// The e-mail with the link is sent by whoever handles this event,
+			// reading address and code from the report: neither the personal
+			// address nor the secret code goes into the event log.
+			evs = append(evs, reportEvent("confirmation_requested", r, map[string]any{"number": r.Number}))
+		}
+	}
+	s.bumpVersion(tx)
+	if err := events.AppendAll(ctx, tx, evs); err != nil {
+		return err
+	}
+	for _, f := range group {
+		if f.confirm != "" {
+			continue
+		}
+		r := f.r
+		if err := s.notifyReporter(context.WithoutCancel(f.ctx), tx, r, tmplCreated, map[string]any{"number": r.Number, "title": r.Title,
+			"deadline": r.DeadlineAt.In(rome).Format("02/01/2006")}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reserveNumbers gives the filings of group their request numbers, in
+// order, with one counter update per year (a group straddles New Year at
+// most). A transaction that fails gives its numbers back with its update.
+func reserveNumbers(ctx context.Context, tx *store.Tx, group []*filing, st *filingStmts) error {
+	byYear := map[int][]*filing{}
+	var years []int
+	for _, f := range group {
+		y := f.r.CreatedAt.In(rome).Year()
+		if _, ok := byYear[y]; !ok {
+			years = append(years, y)
+		}
+		byYear[y] = append(byYear[y], f)
+	}
+	for _, y := range years {
+		fs := byYear[y]
+		var row *sql.Row
+		if st != nil {
+			row = tx.StmtContext(ctx, st.numbers).QueryRowContext(ctx, y, len(fs))
+		} else {
+			row = tx.QueryRowContext(ctx, reserveNumbersSQL, y, len(fs))
+		}
+		var last int64
+		if err := row.Scan(&last); err != nil {
+			return fmt.Errorf("request number: %w", err)
+		}
+		for i, f := range fs {
+			f.r.Number = formatNumber(y, last-int64(len(fs)-1-i))
+		}
+	}
+	return nil
 }
 
 func (s *Service) storeFiles(ctx context.Context, reportID string, files []NamedFile, now time.Time) ([]Media, error) {
@@ -264,29 +359,23 @@ func firstPhoto(media []Media) *Media {
 // mediaPath is the public URL path of a photo.
 func mediaPath(id string) string { return "/segnalazioni-foto/" + id }
 
-// insertReportSQL stores a new report with its Open311 fragment.
-const insertReportSQL = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
+// insertReportSQL stores a new report with its Open311 fragment;
+// insertReportHead followed by several reportTuple stores several.
+const (
+	insertReportHead = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
 	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
 	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
 	created_at, updated_at, deadline_at, version, o311_json, o311_xml)
-	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32)`
+	VALUES `
+	reportTuple     = `($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32)`
+	reportWidth     = 32
+	insertReportSQL = insertReportHead + reportTuple
 
-// insertNumberedReportPG is insertReportSQL with the number taken in the
-// same statement (PostgreSQL only: SQLite has no INSERT inside WITH). The
-// number's format is nextNumber's: SGN-<year>-<at least 6 digits>.
-const insertNumberedReportPG = `WITH n AS (
-		INSERT INTO reports_counter (year, last) VALUES ($30, 1)
-		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + 1 RETURNING year, last
-	), num AS (
-		SELECT 'SGN-' || year::text || '-' || CASE WHEN last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END AS number FROM n
-	)
-	INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
-	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
-	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
-	created_at, updated_at, deadline_at, version, o311_json, o311_xml)
-	SELECT $1, num.number, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-	$25, $26, $27, $28, $28, $29, 1, $31 || num.number || $32, $33 || num.number || $34 FROM num
-	RETURNING number`
+	insertMediaHead = `INSERT INTO reports_media (id, report_id, kind, content_type, blob_key, name, width, height, hidden, created_at)
+	VALUES `
+	mediaTuple = `($1,$2,$3,$4,$5,$6,$7,$8,FALSE,$9)`
+	mediaWidth = 9
+)
 
 // numberStandIn holds the place of the request number in a fragment
 // rendered before the number is given.
