@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -229,45 +230,30 @@ type filingStmts struct{ numbers, insert *sql.Stmt }
 
 // file stores group in tx: numbers, rows, media, outbox events and
 // notifications. On PostgreSQL each step is one statement for the whole
-// group (a round trip each), on SQLite the rows go one by one through the
-// prepared insert (no round trips to save there).
+// group (a round trip each; the numbers are taken inside the insert), on
+// SQLite the rows go one by one through the prepared statements (no round
+// trips to save there).
 func (s *Service) file(ctx context.Context, tx *store.Tx, group []*filing, st *filingStmts) error {
-	if err := reserveNumbers(ctx, tx, group, st); err != nil {
-		return err
+	for _, fs := range byYear(group) {
+		var err error
+		if st != nil {
+			err = fileRowsSQLite(ctx, tx, fs, st)
+		} else {
+			err = fileRowsPG(ctx, tx, fs)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	var rows, media []any
+	var media []any
 	nmedia := 0
+	evs := make([]events.Event, 0, len(group))
 	for _, f := range group {
 		r := f.r
-		row := []any{r.ID, r.Number, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
-			r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
-			r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, f.answers, r.MediaURL,
-			f.confirm, r.CreatedAt, r.DeadlineAt, f.jsonHead + r.Number + f.jsonTail, f.xmlHead + r.Number + f.xmlTail}
-		if st != nil {
-			if _, err := tx.StmtContext(ctx, st.insert).ExecContext(ctx, row...); err != nil {
-				return fmt.Errorf("insert report: %w", err)
-			}
-		} else {
-			rows = append(rows, row...)
-		}
 		for _, m := range f.media {
 			media = append(media, m.ID, r.ID, m.Kind, m.ContentType, m.BlobKey, m.Name, m.Width, m.Height, r.CreatedAt)
 			nmedia++
 		}
-	}
-	if st == nil {
-		if _, err := tx.ExecContext(ctx, insertReportHead+multiRow(reportTuple, reportWidth, len(group)), rows...); err != nil {
-			return fmt.Errorf("insert report: %w", err)
-		}
-	}
-	if nmedia > 0 {
-		if _, err := tx.ExecContext(ctx, insertMediaHead+multiRow(mediaTuple, mediaWidth, nmedia), media...); err != nil {
-			return fmt.Errorf("insert media: %w", err)
-		}
-	}
-	evs := make([]events.Event, 0, len(group))
-	for _, f := range group {
-		r := f.r
 		evs = append(evs, reportEvent("created", r, map[string]any{"number": r.Number, "category": f.category, "state": r.State,
 			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}))
 		if f.confirm != "" {
@@ -275,6 +261,11 @@ func (s *Service) file(ctx context.Context, tx *store.Tx, group []*filing, st *f
 			// reading address and code from the report: neither the personal
 			// address nor the secret code goes into the event log.
 			evs = append(evs, reportEvent("confirmation_requested", r, map[string]any{"number": r.Number}))
+		}
+	}
+	if nmedia > 0 {
+		if _, err := tx.ExecContext(ctx, insertMediaHead+multiRow(mediaTuple, mediaWidth, nmedia), media...); err != nil {
+			return fmt.Errorf("insert media: %w", err)
 		}
 	}
 	s.bumpVersion(tx)
@@ -294,33 +285,95 @@ func (s *Service) file(ctx context.Context, tx *store.Tx, group []*filing, st *f
 	return nil
 }
 
-// reserveNumbers gives the filings of group their request numbers, in
-// order, with one counter update per year (a group straddles New Year at
-// most). A transaction that fails gives its numbers back with its update.
-func reserveNumbers(ctx context.Context, tx *store.Tx, group []*filing, st *filingStmts) error {
-	byYear := map[int][]*filing{}
+// byYear splits group by the year its filings are numbered in, keeping
+// their order within a year; years ascending, so that two groups lock the
+// counter rows in the same order (a group straddles New Year at most).
+func byYear(group []*filing) [][]*filing {
+	year := func(f *filing) int { return f.r.CreatedAt.In(rome).Year() }
+	first := year(group[0])
+	same := true
+	for _, f := range group {
+		same = same && year(f) == first
+	}
+	if same {
+		return [][]*filing{group}
+	}
+	m := map[int][]*filing{}
 	var years []int
 	for _, f := range group {
-		y := f.r.CreatedAt.In(rome).Year()
-		if _, ok := byYear[y]; !ok {
+		y := year(f)
+		if _, ok := m[y]; !ok {
 			years = append(years, y)
 		}
-		byYear[y] = append(byYear[y], f)
+		m[y] = append(m[y], f)
 	}
-	for _, y := range years {
-		fs := byYear[y]
-		var row *sql.Row
-		if st != nil {
-			row = tx.StmtContext(ctx, st.numbers).QueryRowContext(ctx, y, len(fs))
-		} else {
-			row = tx.QueryRowContext(ctx, reserveNumbersSQL, y, len(fs))
+	slices.Sort(years)
+	out := make([][]*filing, len(years))
+	for i, y := range years {
+		out[i] = m[y]
+	}
+	return out
+}
+
+// rowArgs are a filing's insert arguments from token to deadline_at, the
+// part insertReportSQL and insertReportsPG share.
+func rowArgs(f *filing) []any {
+	r := f.r
+	return []any{r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
+		r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
+		r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, f.answers, r.MediaURL,
+		f.confirm, r.CreatedAt, r.DeadlineAt}
+}
+
+// fileRowsSQLite numbers and inserts fs, filings of one year.
+func fileRowsSQLite(ctx context.Context, tx *store.Tx, fs []*filing, st *filingStmts) error {
+	year := fs[0].r.CreatedAt.In(rome).Year()
+	var last int64
+	if err := tx.StmtContext(ctx, st.numbers).QueryRowContext(ctx, year, len(fs)).Scan(&last); err != nil {
+		return fmt.Errorf("request number: %w", err)
+	}
+	insert := tx.StmtContext(ctx, st.insert)
+	for i, f := range fs {
+		r := f.r
+		r.Number = formatNumber(year, last-int64(len(fs)-1-i))
+		args := append(append([]any{r.ID, r.Number}, rowArgs(f)...), f.jsonHead+r.Number+f.jsonTail, f.xmlHead+r.Number+f.xmlTail)
+		if _, err := insert.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("insert report: %w", err)
 		}
-		var last int64
-		if err := row.Scan(&last); err != nil {
-			return fmt.Errorf("request number: %w", err)
+	}
+	return nil
+}
+
+// fileRowsPG numbers and inserts fs, filings of one year, in one
+// statement: one round trip.
+func fileRowsPG(ctx context.Context, tx *store.Tx, fs []*filing) error {
+	year := fs[0].r.CreatedAt.In(rome).Year()
+	args := make([]any, 0, len(fs)*reportWidthPG+2)
+	for i, f := range fs {
+		// Row i takes number last - (len(fs)-1-i) of the counter's range.
+		args = append(append(append(args, i+1-len(fs), f.r.ID), rowArgs(f)...), f.jsonHead, f.jsonTail, f.xmlHead, f.xmlTail)
+	}
+	args = append(args, year, len(fs))
+	q := fmt.Sprintf(insertReportsPG, len(args)-1, len(args), multiRow(reportTuplePG, reportWidthPG, len(fs)))
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("insert report: %w", err)
+	}
+	defer rows.Close()
+	numbers := make(map[string]string, len(fs))
+	for rows.Next() {
+		var id, number string
+		if err := rows.Scan(&id, &number); err != nil {
+			return fmt.Errorf("insert report: %w", err)
 		}
-		for i, f := range fs {
-			f.r.Number = formatNumber(y, last-int64(len(fs)-1-i))
+		numbers[id] = number
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insert report: %w", err)
+	}
+	for _, f := range fs {
+		if f.r.Number = numbers[f.r.ID]; f.r.Number == "" {
+			return fmt.Errorf("insert report %s: no number returned", f.r.ID)
 		}
 	}
 	return nil
@@ -359,8 +412,8 @@ func firstPhoto(media []Media) *Media {
 // mediaPath is the public URL path of a photo.
 func mediaPath(id string) string { return "/segnalazioni-foto/" + id }
 
-// insertReportSQL stores a new report with its Open311 fragment;
-// insertReportHead followed by several reportTuple stores several.
+// insertReportSQL stores a new report with its Open311 fragment (SQLite;
+// PostgreSQL stores a group's rows in one statement, insertReportsPG).
 const (
 	insertReportHead = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
 	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
@@ -368,13 +421,30 @@ const (
 	created_at, updated_at, deadline_at, version, o311_json, o311_xml)
 	VALUES `
 	reportTuple     = `($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32)`
-	reportWidth     = 32
 	insertReportSQL = insertReportHead + reportTuple
 
 	insertMediaHead = `INSERT INTO reports_media (id, report_id, kind, content_type, blob_key, name, width, height, hidden, created_at)
 	VALUES `
 	mediaTuple = `($1,$2,$3,$4,$5,$6,$7,$8,FALSE,$9)`
 	mediaWidth = 9
+)
+
+// insertReportsPG stores several reports of one year, numbering them from
+// the counter in the same statement (PostgreSQL only: SQLite has no INSERT
+// inside WITH). Its verbs are the placeholder numbers of the year and of the
+// count of reports, then the rows: reportTuplePG repeated, whose $1 is the
+// row's offset from the last number taken. The numbers' format is
+// formatNumber's.
+const (
+	insertReportsPG = `WITH n AS (
+		INSERT INTO reports_counter (year, last) VALUES ($%[1]d, $%[2]d)
+		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + $%[2]d RETURNING year, last
+	)
+	` + insertReportHead + `%[3]s
+	RETURNING id, number`
+	numberPG      = `(SELECT 'SGN-' || year::text || '-' || CASE WHEN last + $1 < 1000000 THEN lpad((last + $1)::text, 6, '0') ELSE (last + $1)::text END FROM n)`
+	reportTuplePG = `($2,` + numberPG + `,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31 || ` + numberPG + ` || $32,$33 || ` + numberPG + ` || $34)`
+	reportWidthPG = 34
 )
 
 // numberStandIn holds the place of the request number in a fragment
