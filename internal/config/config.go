@@ -31,6 +31,9 @@ type Config struct {
 	// OpenID Connect for staff and citizens (citizens reach SPID/CIE through a proxy).
 	StaffOIDCIssuer, StaffOIDCClientID, StaffOIDCSecret       string
 	CitizenOIDCIssuer, CitizenOIDCClientID, CitizenOIDCSecret string
+	// Secret is the installation secret keys are derived from (Key); empty
+	// means the one generated on first start in DataDir.
+	Secret string
 
 	Env func(string) string
 }
@@ -79,6 +82,7 @@ func Settings() []Setting {
 		{"citizen-oidc-issuer", "ARENGO_CITIZEN_OIDC_ISSUER", "", "OpenID Connect issuer for citizens (SPID/CIE proxy)", str(func(c *Config) *string { return &c.CitizenOIDCIssuer })},
 		{"citizen-oidc-client-id", "ARENGO_CITIZEN_OIDC_CLIENT_ID", "", "client id at the citizen issuer", str(func(c *Config) *string { return &c.CitizenOIDCClientID })},
 		{"citizen-oidc-secret", "ARENGO_CITIZEN_OIDC_SECRET", "", "client secret at the citizen issuer", str(func(c *Config) *string { return &c.CitizenOIDCSecret })},
+		{"secret", "ARENGO_SECRET", "", "installation secret, at least 32 characters (empty: generated once in <data-dir>/" + secretFile + ")", str(func(c *Config) *string { return &c.Secret })},
 	}
 }
 
@@ -155,6 +159,9 @@ func (c *Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("setting ARENGO_LOG_LEVEL=%q: must be debug, info, warn or error", c.LogLevel)
+	}
+	if c.Secret != "" && len(c.Secret) < minSecret {
+		return fmt.Errorf("setting ARENGO_SECRET: shorter than %d characters", minSecret)
 	}
 	if (c.StaffOIDCIssuer == "") != (c.StaffOIDCClientID == "") {
 		return fmt.Errorf("setting ARENGO_STAFF_OIDC_ISSUER and ARENGO_STAFF_OIDC_CLIENT_ID go together")

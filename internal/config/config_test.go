@@ -54,3 +54,43 @@ func TestREADMEListsEverySetting(t *testing.T) {
 		}
 	}
 }
+
+// The key of a purpose is stable for one secret, differs between purposes
+// and secrets; without ARENGO_SECRET a secret is generated once in the data
+// directory and kept.
+func TestKeyFromInstallationSecret(t *testing.T) {
+	dir := t.TempDir()
+	load := func(env map[string]string) *Config {
+		env["ARENGO_DATA_DIR"] = dir
+		c, err := Load(nil, func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	key := func(c *Config, purpose string) string {
+		k, err := c.Key(purpose)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(k)
+	}
+	a := load(map[string]string{"ARENGO_SECRET": strings.Repeat("a", 32)})
+	b := load(map[string]string{"ARENGO_SECRET": strings.Repeat("b", 32)})
+	if key(a, "x") != key(a, "x") || key(a, "x") == key(a, "y") || key(a, "x") == key(b, "x") || len(key(a, "x")) != 32 {
+		t.Error("keys are not stable per secret and purpose")
+	}
+	if _, err := os.Stat(dir + "/secret"); !os.IsNotExist(err) {
+		t.Error("a secret file was written although ARENGO_SECRET is set")
+	}
+	gen := key(load(map[string]string{}), "x")
+	if gen == key(a, "x") || gen != key(load(map[string]string{}), "x") {
+		t.Error("the generated secret is not kept across loads")
+	}
+	if fi, err := os.Stat(dir + "/secret"); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("secret file: %v %v", fi, err)
+	}
+	if _, err := Load(nil, func(k string) string { return map[string]string{"ARENGO_SECRET": "short"}[k] }); err == nil || !strings.Contains(err.Error(), "ARENGO_SECRET") {
+		t.Errorf("short secret: %v", err)
+	}
+}

@@ -93,6 +93,7 @@ type NotificationTemplate struct {
 type Notification struct {
 	FiscalCode     string
 	Email          string // recipient without a fiscal code; ignored when FiscalCode is set
+	Lang           string // "it" (default) or "en": the Email recipient's language; a citizen's own preference wins
 	Template       string
 	Data           map[string]any
 	DueDate        *time.Time

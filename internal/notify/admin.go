@@ -64,7 +64,7 @@ func (m *Module) adminList(p *pages) http.HandlerFunc {
 func (m *Module) adminCSV(w http.ResponseWriter, r *http.Request) {
 	f := filterFrom(r)
 	f.PageSize = 1000
-	if err := audit.RecordNow(r.Context(), m.deps.DB, audit.Entry{Action: "notify.export", ObjectType: "message", Subject: f.subject(),
+	if err := audit.RecordNow(r.Context(), m.deps.DB, audit.Entry{Action: "notify.export", ObjectType: "message", Subject: m.subject(f),
 		After: map[string]string{"filters": query(r)}}); err != nil {
 		m.deps.Web.Error(w, r, err)
 		return

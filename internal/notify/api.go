@@ -92,6 +92,7 @@ type sendInput struct {
 	Body struct {
 		FiscalCode     string         `json:"fiscal_code,omitempty"`
 		Email          string         `json:"email,omitempty" doc:"Destinatario senza codice fiscale: solo e-mail, ignorato se c'è il codice fiscale"`
+		Lang           string         `json:"lang,omitempty" enum:"it,en," doc:"Lingua del destinatario senza codice fiscale (predefinita it); per un cittadino vale la sua preferenza"`
 		Template       string         `json:"template"`
 		Data           map[string]any `json:"data,omitempty"`
 		DueDate        *time.Time     `json:"due_date,omitempty"`
@@ -121,7 +122,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 			if err != nil {
 				return nil, err
 			}
-			if err := audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.api_search", ObjectType: "message", Subject: f.subject()}); err != nil {
+			if err := audit.RecordNow(ctx, m.deps.DB, audit.Entry{Action: "notify.api_search", ObjectType: "message", Subject: m.subject(f)}); err != nil {
 				return nil, err
 			}
 			out := &searchOutput{Body: api.Page[APIMessage]{Items: []APIMessage{}, Page: in.Page, PageSize: in.PageSize, Total: total}}
@@ -154,7 +155,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 		Tags: []string{"notify"}, Security: api.Scopes(PermSend), DefaultStatus: http.StatusCreated},
 		func(ctx context.Context, in *sendInput) (*sendOutput, error) {
 			b := in.Body
-			n := kernel.Notification{FiscalCode: b.FiscalCode, Email: b.Email, Template: b.Template, Data: b.Data, DueDate: b.DueDate,
+			n := kernel.Notification{FiscalCode: b.FiscalCode, Email: b.Email, Lang: b.Lang, Template: b.Template, Data: b.Data, DueDate: b.DueDate,
 				IdempotencyKey: b.IdempotencyKey, Legal: b.Legal}
 			if p := b.Payment; p != nil {
 				n.Payment = &kernel.PaymentData{NoticeNumber: p.NoticeNumber, AmountCents: p.AmountCents, PayeeFiscalCode: p.PayeeFiscalCode, InvalidAfterDueDate: p.InvalidAfterDueDate}

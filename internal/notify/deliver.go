@@ -27,7 +27,7 @@ func (m *Module) deliverOne(ctx context.Context, d Delivery) error {
 	if err != nil {
 		return err
 	}
-	prefs := emailOnly(msg.Email)
+	prefs := emailOnly(msg.Email, msg.Lang)
 	if msg.FiscalCode != "" {
 		if prefs, err = m.citizenPreferences(ctx, m.deps.DB, msg.FiscalCode); err != nil {
 			return err

@@ -3,6 +3,8 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -123,4 +125,83 @@ func TestEmailOnlyRecipientRefusedByServer(t *testing.T) {
 		app.Deps.DB.QueryRowContext(context.Background(), `SELECT email FROM notify_messages WHERE id = $1`, id).Scan(&stored)
 		return stored == ""
 	})
+}
+
+// An e-mail-only recipient gets the language the sender gives; a citizen
+// known by fiscal code keeps their own preference; other languages are refused.
+func TestEmailOnlyRecipientLanguage(t *testing.T) {
+	app, m := newApp(t)
+	data := map[string]any{"number": "SGN-3", "state": "fixed"}
+	if _, err := send(t, app, kernel.Notification{Email: "a@example.it", Lang: "de", Template: "reports.state_changed", Data: data}); errs.CodeOf(err) != errs.EINVALID {
+		t.Errorf("lang de: %v", err)
+	}
+	en, err := send(t, app, kernel.Notification{Email: "john@example.org", Lang: "en", Template: "reports.state_changed", Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := send(t, app, kernel.Notification{Email: "anna@example.it", Template: "reports.state_changed", Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	savePrefs(t, app, mario, false, true, "mario@example.it")
+	cit, err := send(t, app, kernel.Notification{FiscalCode: mario, Lang: "en", Template: "reports.state_changed", Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{en, it, cit} {
+		waitStatus(t, app, id, "email", "sent")
+	}
+	subjects := map[string]string{}
+	for _, ml := range m.Simulators().SMTP.Mails() {
+		subjects[ml.To[0]] = ml.Subject
+		if ml.To[0] == "john@example.org" && !strings.Contains(ml.Data, `lang=3D"en"`) { // quoted-printable
+			t.Error("the English e-mail's HTML part is not marked lang=\"en\"")
+		}
+	}
+	want := map[string]string{"john@example.org": "Report SGN-3 is fixed", "anna@example.it": "La segnalazione SGN-3 è fixed",
+		"mario@example.it": "La segnalazione SGN-3 è fixed"}
+	for to, s := range want {
+		if !strings.Contains(subjects[to], s) {
+			t.Errorf("%s: subject %q, want %q", to, subjects[to], s)
+		}
+	}
+}
+
+// The pseudonym is keyed with the installation secret: the same address
+// gets the same pseudonym under one secret (across restarts, or another
+// process given the same ARENGO_SECRET), another under a different secret,
+// and it is not the unkeyed SHA-256 a known address could be checked against.
+func TestEmailPseudonymIsKeyed(t *testing.T) {
+	const addr = "Anna.Verdi@example.it"
+	db := kerneltest.FreshDB(t)
+	ref := func(env map[string]string) string {
+		t.Helper()
+		m := notify.New(notify.Config{})
+		app := kerneltest.NewWith(t, kerneltest.Options{DB: db, Env: env, NoRun: true}, m, reportsStub{})
+		id, err := send(t, app, kernel.Notification{Email: addr, Template: "reports.state_changed", Data: map[string]any{"number": "SGN-4", "state": "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r string
+		app.Deps.DB.QueryRowContext(context.Background(), `SELECT email_ref FROM notify_messages WHERE id = $1`, id).Scan(&r)
+		return r
+	}
+	dir := t.TempDir()
+	first := ref(map[string]string{"ARENGO_DATA_DIR": dir})
+	restarted := ref(map[string]string{"ARENGO_DATA_DIR": dir})
+	s1 := map[string]string{"ARENGO_SECRET": strings.Repeat("s", 32)}
+	a, b := ref(s1), ref(s1)
+	other := ref(map[string]string{"ARENGO_SECRET": strings.Repeat("t", 32)})
+	if first == "" || first != restarted || a != b {
+		t.Errorf("not stable: generated secret %q then %q; same ARENGO_SECRET %q and %q", first, restarted, a, b)
+	}
+	if a == other || a == first {
+		t.Errorf("different secrets give the same pseudonym %q", a)
+	}
+	sum := sha256.Sum256([]byte(strings.ToLower(addr)))
+	for _, r := range []string{first, a, other} {
+		if !strings.HasPrefix(r, "a…@e….it #") || strings.Contains(r, hex.EncodeToString(sum[:4])) || strings.Contains(strings.ToLower(r), "verdi") {
+			t.Errorf("pseudonym %q: unkeyed hash or address in it", r)
+		}
+	}
 }

@@ -42,6 +42,7 @@ type Module struct {
 	channels *channels
 	sims     *Simulators
 	owner    string // this process, in delivery leases
+	refKey   []byte // HMAC key of the e-mail pseudonyms (emailRef)
 }
 
 var (
@@ -74,6 +75,13 @@ func (m *Module) Simulators() *Simulators { return m.sims }
 // Init wires channels, jobs, pages, API and panels.
 func (m *Module) Init(d *kernel.Deps) error {
 	m.deps = d
+	if d.Config != nil {
+		key, err := d.Config.Key(pseudonymPurpose)
+		if err != nil {
+			return err
+		}
+		m.refKey = key
+	}
 	if d.Config != nil && d.Config.Comune != "" && m.cfg.SenderName == "Comune" {
 		m.cfg.SenderName = "Comune di " + d.Config.Comune
 	}

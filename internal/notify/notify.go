@@ -64,7 +64,15 @@ func (m *Module) prepare(ctx context.Context, tx *store.Tx, n kernel.Notificatio
 	if !ok {
 		return Message{}, nil, fieldError("template", "il modello di notifica %q non esiste", n.Template)
 	}
-	prefs := emailOnly(addr)
+	lang := n.Lang
+	switch lang {
+	case "":
+		lang = "it"
+	case "it", "en":
+	default:
+		return Message{}, nil, fieldError("lang", "lingua %q non gestita: it oppure en", n.Lang)
+	}
+	prefs := emailOnly(addr, lang)
 	if addr == "" {
 		if prefs, err = m.citizenPreferences(ctx, tx, cf); err != nil {
 			return Message{}, nil, err
@@ -114,7 +122,7 @@ func (m *Module) prepare(ctx context.Context, tx *store.Tx, n kernel.Notificatio
 		msg.DueDate = &d
 	}
 	if addr != "" {
-		msg.Email, msg.EmailRef = addr, emailRef(addr)
+		msg.Email, msg.EmailRef = addr, m.emailRef(addr)
 		msg.Route = []string{"destinatario senza codice fiscale: solo e-mail"}
 		return msg, []string{channel.Email}, nil
 	}
@@ -123,9 +131,9 @@ func (m *Module) prepare(ctx context.Context, tx *store.Tx, n kernel.Notificatio
 }
 
 // emailOnly are the "preferences" of a recipient known only by address:
-// e-mail, in Italian.
-func emailOnly(addr string) Preferences {
-	return Preferences{Email: addr != "", EmailAddress: addr, Lang: "it"}
+// e-mail, in the language the sender gave for them.
+func emailOnly(addr, lang string) Preferences {
+	return Preferences{Email: addr != "", EmailAddress: addr, Lang: lang}
 }
 
 // plan says which channels to use and notes why.

@@ -1,11 +1,16 @@
 package notify
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/mail"
 	"strings"
 )
+
+// pseudonymPurpose names the key of the e-mail pseudonyms among the
+// installation's keys (config.Key): changing it changes every pseudonym.
+const pseudonymPurpose = "notify.pseudonym"
 
 // Recipients without a fiscal code: a person known only by an e-mail
 // address (an anonymous reporter). The address is personal data: the hub
@@ -29,15 +34,19 @@ func normalizeEmail(s string) (string, bool) {
 
 // emailRef is the pseudonym of an address: first letter of the mailbox,
 // first letter of the domain and its top-level part, and 8 hex digits of
-// the SHA-256 of the address, so two messages to the same person can be
-// told apart from two different people without showing the address.
-func emailRef(addr string) string {
+// the HMAC-SHA256 of the address, so two messages to the same person can be
+// told apart from two different people without showing the address. The
+// HMAC is keyed with the installation's key (pseudonymKey): without it, a
+// known address cannot be checked against a pseudonym.
+func (m *Module) emailRef(addr string) string {
 	norm, ok := normalizeEmail(addr)
 	if !ok {
 		return ""
 	}
 	norm = strings.ToLower(norm)
-	sum := sha256.Sum256([]byte(norm))
+	h := hmac.New(sha256.New, m.refKey)
+	h.Write([]byte(norm))
+	sum := h.Sum(nil)
 	at := strings.LastIndexByte(norm, '@')
 	local, domain := norm[:at], norm[at+1:]
 	tld := ""
@@ -65,9 +74,9 @@ func (m Message) Recipient() string {
 
 // subject is who a search is about, for the audit log: the fiscal code or
 // the pseudonym of the address searched.
-func (f Filter) subject() string {
+func (m *Module) subject(f Filter) string {
 	if strings.Contains(f.FiscalCode, "@") {
-		return emailRef(f.FiscalCode)
+		return m.emailRef(f.FiscalCode)
 	}
 	return f.FiscalCode
 }

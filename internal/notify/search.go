@@ -26,7 +26,8 @@ type Row struct {
 	Deliveries []Delivery
 }
 
-func (f Filter) where() (string, []any) {
+// where is the filter in SQL; ref gives the pseudonym of an address.
+func (f Filter) where(ref func(string) string) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, v any) {
@@ -35,7 +36,7 @@ func (f Filter) where() (string, []any) {
 	}
 	switch {
 	case strings.Contains(f.FiscalCode, "@"): // an e-mail recipient, found by pseudonym
-		add("m.email_ref = ?", emailRef(f.FiscalCode))
+		add("m.email_ref = ?", ref(f.FiscalCode))
 	case f.FiscalCode != "":
 		add("m.fiscal_code = ?", strings.ToUpper(strings.TrimSpace(f.FiscalCode)))
 	}
@@ -80,7 +81,7 @@ func (m *Module) Search(ctx context.Context, f Filter) ([]Row, int, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	where, args := f.where()
+	where, args := f.where(m.emailRef)
 	var total int
 	if err := m.deps.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_messages m`+where, args...).Scan(&total); err != nil {
 		return nil, 0, err

@@ -1,11 +1,19 @@
 package reports
 
 import (
+	"context"
+	"io"
+	"mime/quotedprintable"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
+	"github.com/arengo-pa/arengo/internal/notify"
+	"github.com/arengo-pa/arengo/internal/portal"
+	"github.com/arengo-pa/arengo/internal/reports/workflow"
 	"github.com/arengo-pa/arengo/internal/web"
 )
 
@@ -73,4 +81,82 @@ func TestAnonymousJourneyInEnglish(t *testing.T) {
 	// Italian stays the default.
 	_, body, _ = get(t, e.app.Client(t), base+"/segnalazioni/nuova")
 	mustContain(t, body, "Informativa sul trattamento dei dati personali", "Passo 1 di 3", "entro 7 giorni (anche senza accesso)")
+}
+
+// TestAnonymousEnglishEmails files an anonymous report in English: the
+// confirmation e-mail in the SMTP simulator is in English, and so are the
+// state-change e-mails the reporter gets once the address is confirmed
+// (but not "has it been fixed?", whose answer needs a login).
+func TestAnonymousEnglishEmails(t *testing.T) {
+	hub := notify.New(notify.Config{PollDelay: 50 * time.Millisecond})
+	m := New()
+	app := kerneltest.New(t, portal.New(), hub, m)
+	kerneltest.Eventually(t, 10*time.Second, "app ready", func() bool {
+		resp, err := http.Get(app.URL + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	e := &env{app: app, mod: m, svc: m.svc}
+	seedCategories(t, e)
+	const addr = "anne.smith@example.org"
+	c := app.Client(t)
+	u, _ := url.Parse(app.URL)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: web.LangCookie, Value: "en", Path: "/"}})
+	number := fileReport(t, e, c, url.Values{"category": {"rifiuti"}, "title": {"Bags by the school"}, "details": {"Three bags"},
+		"address": {"Via Roma 3"}, "email": {addr}})
+	mailTo := func(to, subject string) string {
+		t.Helper()
+		var body string
+		kerneltest.Eventually(t, 20*time.Second, "e-mail "+subject, func() bool {
+			for _, ml := range hub.Simulators().SMTP.Mails() {
+				if len(ml.To) == 1 && ml.To[0] == to && ml.Subject == subject {
+					b, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(ml.Data)))
+					body = string(b)
+					return true
+				}
+			}
+			return false
+		})
+		return body
+	}
+	mailWith := func(subject string) string { t.Helper(); return mailTo(addr, subject) }
+	mail := mailWith("Confirm report " + number)
+	link := confirmLinkRE.FindString(mail)
+	if link == "" || !strings.Contains(mail, "confirm this address is yours") || !strings.Contains(mail, `lang="en"`) || strings.Contains(mail, "Hai inviato") {
+		t.Fatalf("confirmation e-mail not in English or without link:\n%s", mail)
+	}
+	_, body, _ := get(t, c, app.URL+link)
+	mustContain(t, body, "Confirm the report", `lang="en"`)
+	st, body := postForm(t, c, app.URL+link, url.Values{})
+	if st != 200 {
+		t.Fatalf("confirm: %d", st)
+	}
+	mustContain(t, body, "Report confirmed")
+
+	ctx := context.Background()
+	if _, err := e.svc.Apply(ctx, number, 0, Change{To: workflow.InProgress, Public: "A crew is on its way.", Staff: true}); err != nil {
+		t.Fatal(err)
+	}
+	mail = mailWith("Report " + number + ": In progress")
+	mustContain(t, mail, "is now", "A crew is on its way.")
+	if _, err := e.svc.Apply(ctx, number, 0, Change{To: workflow.FixedCouncil, Staff: true}); err != nil {
+		t.Fatal(err)
+	}
+	mailWith("Report " + number + ": Fixed by the council")
+	// Staff acting on a report whose address was never confirmed send it nothing.
+	unconfirmed := fileReport(t, e, c, url.Values{"category": {"rifiuti"}, "title": {"Bags again"}, "details": {"Two bags"},
+		"address": {"Via Roma 5"}, "email": {"someone.else@example.org"}})
+	if _, err := e.svc.Apply(ctx, unconfirmed, 0, Change{To: workflow.InProgress, Staff: true}); err != nil {
+		t.Fatal(err)
+	}
+	mailTo("someone.else@example.org", "Confirm report "+unconfirmed)
+	time.Sleep(300 * time.Millisecond) // room for a follow-up that must not come
+	var followUps int
+	app.Deps.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM notify_messages WHERE template = $1`, tmplFollowUp).Scan(&followUps)
+	if n := len(hub.Simulators().SMTP.Mails()); n != 4 || followUps != 0 {
+		t.Errorf("%d mails, %d follow-ups; want two confirmations and the first report's two state changes only", n, followUps)
+	}
 }

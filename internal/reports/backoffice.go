@@ -25,7 +25,11 @@ func (m *Module) queue(w http.ResponseWriter, r *http.Request) {
 	}
 	pager.Total = total
 	cats, _ := m.svc.Categories(ctx, false)
-	states, _ := m.svc.States(ctx)
+	all, _ := m.svc.States(ctx)
+	states, labels := statesIn(all, web.Lang(r)), stateLabels(all, web.Lang(r))
+	for _, rep := range list {
+		rep.StateLabel = labelOf(labels, rep)
+	}
 	areas, _ := m.svc.Areas(ctx)
 	views, _ := m.svc.Views(ctx, auth.FromContext(ctx).ID)
 	for i := range views {
@@ -119,7 +123,12 @@ func (m *Module) staffReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	media, _ := m.svc.Media(ctx, rep.ID, true)
-	states, _ := m.svc.States(ctx)
+	all, _ := m.svc.States(ctx)
+	states := statesIn(all, web.Lang(r))
+	rep.StateLabel = labelOf(stateLabels(all, web.Lang(r)), rep)
+	for i := range updates {
+		updates[i].Text = historyText(web.Lang(r), updates[i])
+	}
 	templates, _ := m.svc.Templates(ctx, true)
 	cat, _ := m.svc.Category(ctx, rep.CategoryID)
 	var candidates []publicView
@@ -135,9 +144,10 @@ func (m *Module) staffReport(w http.ResponseWriter, r *http.Request) {
 	for _, s := range states {
 		labels[s.Code] = s.Label
 	}
-	redacted := map[string]bool{}
-	for _, md := range media {
-		redacted[md.ID] = IsRedacted(md)
+	redacted, err := m.svc.redactions(ctx, rep.ID, media)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
 	}
 	m.deps.Web.Render(w, r, m.pages.staffReport, map[string]any{"R": rep, "Updates": updates, "Media": media, "States": states,
 		"Templates": templates, "Labels": labels, "Category": cat, "Answers": answerLabels(cat, rep.Answers), "Duplicates": candidates,

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -60,23 +61,23 @@ func (n *NewReport) validate(c Category) error {
 	n.Address = strings.TrimSpace(n.Address)
 	switch {
 	case !c.Active:
-		return errs.Field("category", "la categoria «%s» non accetta più segnalazioni", c.Name)
+		return fieldErr("category", "reports.v.inactive", c.Name)
 	case n.Reporter.Kind == ByAnonymous && !c.AnonymousAllowed:
-		return errs.Field("category", "per la categoria «%s» serve accedere con SPID o CIE", c.Name)
+		return fieldErr("category", "reports.v.login", c.Name)
 	case n.Reporter.Kind == ByAnonymous && n.Reporter.Email == "":
-		return errs.Field("email", "indicare un indirizzo e-mail per confermare la segnalazione")
+		return fieldErr("email", "reports.v.email_needed")
 	case n.Title == "":
-		return errs.Field("title", "il titolo è obbligatorio")
+		return fieldErr("title", "reports.v.title")
 	case utf8.RuneCountInString(n.Title) > MaxTitle:
-		return errs.Field("title", "il titolo supera %d caratteri", MaxTitle)
+		return fieldErr("title", "reports.v.title_long", MaxTitle)
 	case n.Details == "":
-		return errs.Field("details", "i dettagli sono obbligatori")
+		return fieldErr("details", "reports.v.details")
 	case utf8.RuneCountInString(n.Details) > open311.MaxDescription:
-		return errs.Field("details", "i dettagli superano %d caratteri", open311.MaxDescription)
+		return fieldErr("details", "reports.v.details_long", open311.MaxDescription)
 	case !n.HasPoint && n.Address == "" && n.AddressID == "":
-		return errs.Field("place", "indicare il luogo: un punto sulla mappa, le coordinate o l'indirizzo")
+		return fieldErr("place", "reports.v.place")
 	case n.HasPoint && !(geo.Point{Lat: n.Lat, Lon: n.Lon}).Valid():
-		return errs.Field("place", "coordinate non valide")
+		return fieldErr("place", "reports.v.coords")
 	}
 	photos, docs := 0, 0
 	for _, f := range n.Files {
@@ -87,10 +88,10 @@ func (n *NewReport) validate(c Category) error {
 		}
 	}
 	if photos > MaxPhotos {
-		return errs.Field("photos", "si possono allegare al massimo %d foto", MaxPhotos)
+		return fieldErr("photos", "reports.v.photos", MaxPhotos)
 	}
 	if docs > MaxDocuments {
-		return errs.Field("documents", "si possono allegare al massimo %d documenti PDF", MaxDocuments)
+		return fieldErr("documents", "reports.v.documents", MaxDocuments)
 	}
 	answers, err := c.Definition().Check(n.Answers)
 	if err != nil {
@@ -110,7 +111,7 @@ func (n *NewReport) validate(c Category) error {
 func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 	c, err := s.Category(ctx, n.CategoryCode)
 	if err != nil {
-		return nil, errs.Field("category", "categoria %q inesistente", n.CategoryCode)
+		return nil, fieldErr("category", "reports.v.category", n.CategoryCode)
 	}
 	return s.create(ctx, c, n)
 }
@@ -325,6 +326,9 @@ func rowArgs(f *filing) []any {
 		f.confirm, r.CreatedAt, r.DeadlineAt}
 }
 
+// reporterLang is the language the reporter filed in, stored for their e-mails.
+func reporterLang(r *Report) string { return cmp.Or(r.Reporter.Lang, "it") }
+
 // fileRowsSQLite numbers and inserts fs, filings of one year.
 func fileRowsSQLite(ctx context.Context, tx *store.Tx, fs []*filing, st *filingStmts) error {
 	year := fs[0].r.CreatedAt.In(rome).Year()
@@ -336,7 +340,7 @@ func fileRowsSQLite(ctx context.Context, tx *store.Tx, fs []*filing, st *filingS
 	for i, f := range fs {
 		r := f.r
 		r.Number = formatNumber(year, last-int64(len(fs)-1-i))
-		args := append(append([]any{r.ID, r.Number}, rowArgs(f)...), f.jsonHead+r.Number+f.jsonTail, f.xmlHead+r.Number+f.xmlTail)
+		args := append(append([]any{r.ID, r.Number}, rowArgs(f)...), f.jsonHead+r.Number+f.jsonTail, f.xmlHead+r.Number+f.xmlTail, reporterLang(r))
 		if _, err := insert.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
@@ -351,7 +355,7 @@ func fileRowsPG(ctx context.Context, tx *store.Tx, fs []*filing) error {
 	args := make([]any, 0, len(fs)*reportWidthPG+2)
 	for i, f := range fs {
 		// Row i takes number last - (len(fs)-1-i) of the counter's range.
-		args = append(append(append(args, i+1-len(fs), f.r.ID), rowArgs(f)...), f.jsonHead, f.jsonTail, f.xmlHead, f.xmlTail)
+		args = append(append(append(args, i+1-len(fs), f.r.ID), rowArgs(f)...), f.jsonHead, f.jsonTail, f.xmlHead, f.xmlTail, reporterLang(f.r))
 	}
 	args = append(args, year, len(fs))
 	q := fmt.Sprintf(insertReportsPG, len(args)-1, len(args), multiRow(reportTuplePG, reportWidthPG, len(fs)))
@@ -418,9 +422,9 @@ const (
 	insertReportHead = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
 	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
 	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
-	created_at, updated_at, deadline_at, version, o311_json, o311_xml)
+	created_at, updated_at, deadline_at, version, o311_json, o311_xml, reporter_lang)
 	VALUES `
-	reportTuple     = `($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32)`
+	reportTuple     = `($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32,$33)`
 	insertReportSQL = insertReportHead + reportTuple
 
 	insertMediaHead = `INSERT INTO reports_media (id, report_id, kind, content_type, blob_key, name, width, height, hidden, created_at)
@@ -443,8 +447,8 @@ const (
 	` + insertReportHead + `%[3]s
 	RETURNING id, number`
 	numberPG      = `(SELECT 'SGN-' || year::text || '-' || CASE WHEN last + $1 < 1000000 THEN lpad((last + $1)::text, 6, '0') ELSE (last + $1)::text END FROM n)`
-	reportTuplePG = `($2,` + numberPG + `,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31 || ` + numberPG + ` || $32,$33 || ` + numberPG + ` || $34)`
-	reportWidthPG = 34
+	reportTuplePG = `($2,` + numberPG + `,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31 || ` + numberPG + ` || $32,$33 || ` + numberPG + ` || $34,$35)`
+	reportWidthPG = 35
 )
 
 // numberStandIn holds the place of the request number in a fragment

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/reports/stats"
+	"github.com/arengo-pa/arengo/internal/web"
 )
 
 // Dashboard holds the figures of the back-office dashboard for a period.
@@ -120,13 +121,14 @@ func (m *Module) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	cats, _ := m.svc.Categories(r.Context(), false)
 	areas, _ := m.svc.Areas(r.Context())
+	tr := func(key string) string { return m.deps.Web.T(web.Lang(r), key) }
 	m.deps.Web.Render(w, r, m.pages.dashboard, map[string]any{"D": d, "Categories": cats, "Areas": areas, "Filter": q,
 		"CSVURL": "/admin/segnalazioni/cruscotto.csv?" + r.URL.RawQuery, "From": from, "To": to.Add(-time.Second),
 		"Charts": []template.HTML{
-			stats.BarChart("Segnalazioni per categoria", d.ByCategory, ""),
-			stats.BarChart("Segnalazioni per mese", d.ByMonth, ""),
-			stats.BarChart("Segnalazioni per stato", d.ByState, ""),
-			stats.BarChart("Segnalazioni per zona", d.ByArea, ""),
+			stats.BarChart(tr("reports.d.by_category"), d.ByCategory, ""),
+			stats.BarChart(tr("reports.d.by_month"), d.ByMonth, ""),
+			stats.BarChart(tr("reports.d.by_state"), d.ByState, ""),
+			stats.BarChart(tr("reports.d.by_area"), d.ByArea, ""),
 		},
 		"TakeMean": stats.Days(d.TakeInCharge.Mean), "TakeMedian": stats.Days(d.TakeInCharge.Median),
 		"FixMean": stats.Days(d.Fix.Mean), "FixMedian": stats.Days(d.Fix.Median), "Within": d.WithinDeadline.Percent(),

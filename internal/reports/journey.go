@@ -49,7 +49,7 @@ func (m *Module) journeyPrivacyPost(w http.ResponseWriter, r *http.Request) {
 	if r.FormValue("privacy") != "1" {
 		drafts, _ := m.svc.Drafts(r.Context(), owner)
 		m.deps.Web.RenderStatus(w, r, http.StatusUnprocessableEntity, m.pages.privacy, map[string]any{"Drafts": drafts, "Step": 1,
-			"Error": "Per proseguire confermare di aver letto e compreso l'informativa sulla privacy."})
+			"Error": m.deps.Web.T(web.Lang(r), "reports.v.privacy")})
 		return
 	}
 	d := &Draft{Owner: owner, Privacy: true, Answers: map[string][]string{}}
@@ -91,7 +91,7 @@ func (m *Module) renderData(w http.ResponseWriter, r *http.Request, d *Draft, st
 	}
 	msg, field := "", ""
 	if formErr != nil {
-		msg = errs.MessageOf(formErr)
+		msg = errorIn(web.Lang(r), formErr)
 		var e *errs.Error
 		if asErr(formErr, &e) {
 			field = e.Field
@@ -149,7 +149,11 @@ func (m *Module) journeyDataPost(w http.ResponseWriter, r *http.Request) {
 				clean, err := upload.Sanitize(fh.Filename, file, upload.Default)
 				file.Close()
 				if err == nil && (field == "photos") != (clean.Kind == upload.Photo) {
-					err = &upload.Refused{Message: "Il file «" + fh.Filename + "» va allegato come " + map[bool]string{true: "foto", false: "documento"}[clean.Kind == upload.Photo] + "."}
+					kind := messages["reports.j.document"]
+					if clean.Kind == upload.Photo {
+						kind = messages["reports.j.photo"]
+					}
+					err = fieldErr(field, "reports.v.file_as", fh.Filename, kind)
 				}
 				if err == nil {
 					err = m.svc.AttachToDraft(ctx, d, NamedFile{Name: fh.Filename, File: clean})
@@ -195,9 +199,12 @@ func (m *Module) journeyDataPost(w http.ResponseWriter, r *http.Request) {
 		if len(near) > 0 {
 			d.SeenNearby = true
 			_ = m.svc.SaveDraft(ctx, d)
+			states, _ := m.svc.States(ctx)
+			labels := stateLabels(states, web.Lang(r))
 			views := make([]publicView, len(near))
 			for i, nr := range near {
 				views[i] = toPublic(nr.Item, m.svc.now())
+				views[i].StateLabel = labelOf(labels, nr.Item)
 			}
 			m.renderData(w, r, d, http.StatusOK, nil, views)
 			return
@@ -213,20 +220,20 @@ func (m *Module) draftReport(r *http.Request, d *Draft, withFiles bool) (NewRepo
 		lat, err1 := strconv.ParseFloat(strings.Replace(d.Lat, ",", ".", 1), 64)
 		lon, err2 := strconv.ParseFloat(strings.Replace(d.Lon, ",", ".", 1), 64)
 		if err1 != nil || err2 != nil {
-			return n, errs.Field("place", "coordinate non valide: indicare latitudine e longitudine in gradi decimali (es. 45.4064 e 11.8768)")
+			return n, fieldErr("place", "reports.v.coords_form")
 		}
 		n.HasPoint, n.Lat, n.Lon = true, lat, lon
 	}
 	if d.Category == "" {
-		return n, errs.Field("category", "scegliere il tipo di disservizio")
+		return n, fieldErr("category", "reports.v.kind")
 	}
 	p := auth.FromContext(r.Context())
 	if p.IsCitizen() {
-		n.Reporter = Reporter{Kind: ByCitizen, FiscalCode: p.FiscalCode, Name: p.Name, Email: d.Email, Phone: d.Phone}
+		n.Reporter = Reporter{Kind: ByCitizen, FiscalCode: p.FiscalCode, Name: p.Name, Email: d.Email, Phone: d.Phone, Lang: web.Lang(r)}
 	} else {
-		n.Reporter = Reporter{Kind: ByAnonymous, Email: d.Email, Phone: d.Phone}
+		n.Reporter = Reporter{Kind: ByAnonymous, Email: d.Email, Phone: d.Phone, Lang: web.Lang(r)}
 		if d.Email != "" && !strings.Contains(d.Email, "@") {
-			return n, errs.Field("email", "indirizzo e-mail non valido")
+			return n, fieldErr("email", "reports.v.email_bad")
 		}
 	}
 	if withFiles {

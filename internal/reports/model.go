@@ -84,6 +84,7 @@ type Reporter struct {
 	Phone      string
 	Account    string
 	Device     string
+	Lang       string // "it" or "en": the language they filed in
 }
 
 // Reporter kinds.

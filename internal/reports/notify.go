@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/events"
@@ -79,16 +80,16 @@ func (m *Module) sendConfirmation(ctx context.Context, e events.Event) error {
 	}
 	_ = e.Decode(&p)
 	return s.db.Transact(ctx, func(tx *store.Tx) error {
-		var number, title, code, email string
-		err := tx.QueryRowContext(ctx, `SELECT number, title, confirm_code, reporter_email FROM reports_report WHERE id = $1`, e.AggregateID).
-			Scan(&number, &title, &code, &email)
+		var number, title, code, email, lang string
+		err := tx.QueryRowContext(ctx, `SELECT number, title, confirm_code, reporter_email, reporter_lang FROM reports_report WHERE id = $1`, e.AggregateID).
+			Scan(&number, &title, &code, &email, &lang)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && (code == "" || email == "" || (p.Code != "" && p.Code != code))) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		_, err = s.notify.Notify(ctx, tx, kernel.Notification{Email: email, Template: tmplConfirm,
+		_, err = s.notify.Notify(ctx, tx, kernel.Notification{Email: email, Lang: lang, Template: tmplConfirm,
 			Data:           map[string]any{"number": number, "title": title, "url": s.baseURL + "/segnalazioni-conferma/" + code},
 			IdempotencyKey: tmplConfirm + ":" + e.AggregateID})
 		if errs.CodeOf(err) == errs.EINVALID {
@@ -101,16 +102,35 @@ func (m *Module) sendConfirmation(ctx context.Context, e events.Event) error {
 	})
 }
 
-// notifyReporter tells the reporter, when they are a citizen known by
-// fiscal code and the hub is wired; idempotent per report version.
+// notifyReporter tells the reporter when the hub is wired: a citizen by
+// fiscal code; an anonymous reporter by e-mail in the language they filed
+// in, once they confirmed the address (not when staff move an unconfirmed
+// report), and never "è stato risolto?" (its
+// answer needs a login). Idempotent per report version. An address the hub
+// refuses must not undo the staff's change: that e-mail is dropped.
 func (s *Service) notifyReporter(ctx context.Context, tx *store.Tx, r *Report, tmpl string, data map[string]any) error {
-	if s.notify == nil || r.Reporter.FiscalCode == "" {
+	anon := r.Reporter.Kind == ByAnonymous && r.Reporter.Email != "" && r.State != workflow.Unconfirmed && tmpl != tmplFollowUp
+	if s.notify == nil || (r.Reporter.FiscalCode == "" && !anon) {
 		return nil
 	}
+	if anon {
+		// Staff may move a report whose address was never confirmed: the
+		// confirmation code is cleared only by the reporter's click.
+		var pending string
+		if err := tx.QueryRowContext(ctx, `SELECT confirm_code FROM reports_report WHERE id = $1`, r.ID).Scan(&pending); err != nil {
+			return fmt.Errorf("confirmation of %s: %w", r.Number, err)
+		}
+		if pending != "" {
+			return nil
+		}
+	}
 	_, err := s.notify.Notify(ctx, tx, kernel.Notification{
-		FiscalCode: r.Reporter.FiscalCode, Template: tmpl, Data: data,
+		FiscalCode: r.Reporter.FiscalCode, Email: r.Reporter.Email, Lang: r.Reporter.Lang, Template: tmpl, Data: data,
 		IdempotencyKey: tmpl + ":" + r.ID + ":" + itoa(r.Version),
 	})
+	if anon && errs.CodeOf(err) == errs.EINVALID {
+		return nil
+	}
 	return err
 }
 
@@ -121,7 +141,7 @@ func (s *Service) notifyChange(ctx context.Context, tx *store.Tx, r *Report, fro
 		return nil
 	}
 	if err := s.notifyReporter(ctx, tx, r, tmplChanged, map[string]any{"number": r.Number, "title": r.Title,
-		"state": to.Label, "answer": answer}); err != nil {
+		"state": mailStateLabel(r, to), "answer": answer}); err != nil {
 		return err
 	}
 	if to.Type == workflow.Fixed && from.Type != workflow.Fixed && to.Code != workflow.FixedUser {

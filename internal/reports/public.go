@@ -61,31 +61,91 @@ func (m *Module) publicList(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
+	lang := web.Lang(r)
 	states, _ := m.svc.States(ctx)
+	labels := stateLabels(states, lang)
 	areas, _ := m.svc.Areas(ctx)
 	now := m.svc.now()
 	views := make([]publicView, len(list))
 	for i, rep := range list {
 		views[i] = toPublic(rep, now)
+		views[i].StateLabel = labelOf(labels, rep)
 	}
 	for i := range counts {
 		counts[i].Selected = counts[i].Code == f.Category
 	}
 	m.deps.Web.Render(w, r, m.pages.list, map[string]any{
-		"Reports": views, "Total": total, "Pager": pager, "Counts": counts, "Resolved": resolved, "States": publicStates(states),
+		"Reports": views, "Total": total, "Pager": pager, "Counts": counts, "Resolved": resolved, "States": publicStates(states, lang),
 		"Areas": areas, "Filter": r.URL.Query(), "Tab": r.URL.Query().Get("vista"),
 		"PinsURL": "/segnalazioni/mappa.json?" + r.URL.Query().Encode(), "CSVURL": "/segnalazioni/export.csv?" + r.URL.Query().Encode(),
 	})
 }
 
-func publicStates(all []workflow.State) []workflow.State {
+// publicStates are the states a public report can be in, labelled in lang.
+func publicStates(all []workflow.State, lang string) []workflow.State {
 	var out []workflow.State
-	for _, s := range all {
+	for _, s := range statesIn(all, lang) {
 		if s.Type.Public() {
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// statesIn are the states with their labels in lang.
+func statesIn(all []workflow.State, lang string) []workflow.State {
+	out := make([]workflow.State, len(all))
+	for i, s := range all {
+		s.Label = web.Msg{IT: s.Label, EN: s.EN}.In(lang)
+		out[i] = s
+	}
+	return out
+}
+
+// stateLabels maps state codes to their labels in lang: the English label
+// where the state has one, else the Italian.
+func stateLabels(states []workflow.State, lang string) map[string]string {
+	out := make(map[string]string, len(states))
+	for _, s := range statesIn(states, lang) {
+		out[s.Code] = s.Label
+	}
+	return out
+}
+
+// historyText is a history entry's text in lang: the entries the module
+// writes itself are translated, what staff wrote is shown as written.
+func historyText(lang string, u Update) string {
+	if lang == "it" {
+		return u.Text
+	}
+	for _, k := range []string{"reports.h.filed", "reports.h.support", "reports.h.confirmed"} {
+		if u.Text == messages[k].IT {
+			return messages[k].In(lang)
+		}
+	}
+	if n, ok := strings.CutPrefix(u.Text, messages["reports.h.merged"].IT); ok && u.Kind == KindMerge {
+		return messages["reports.h.merged"].In(lang) + n
+	}
+	return u.Text
+}
+
+// mailStateLabel is the state's label for an e-mail to r's reporter: in
+// English for an anonymous reporter who filed in English (the hub writes to
+// them in that language); Italian otherwise, since a citizen's language is
+// their hub preference, which this module does not know.
+func mailStateLabel(r *Report, to workflow.State) string {
+	if r.Reporter.Kind == ByAnonymous {
+		return web.Msg{IT: to.Label, EN: to.EN}.In(r.Reporter.Lang)
+	}
+	return to.Label
+}
+
+// labelOf is the label of r's state from labels, or the one r was read with.
+func labelOf(labels map[string]string, r *Report) string {
+	if l, ok := labels[r.State]; ok {
+		return l
+	}
+	return r.StateLabel
 }
 
 // publicMapData gives the map its pins: public fields only.
@@ -97,6 +157,8 @@ func (m *Module) publicMapData(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, err)
 		return
 	}
+	states, _ := m.svc.States(r.Context())
+	labels := stateLabels(states, web.Lang(r))
 	type pin struct {
 		Number, Title, State, Type string
 		Lat, Lon                   float64
@@ -104,7 +166,7 @@ func (m *Module) publicMapData(w http.ResponseWriter, r *http.Request) {
 	pins := []pin{}
 	for _, rep := range list {
 		if rep.Lat.Valid {
-			pins = append(pins, pin{rep.Number, rep.Title, rep.StateLabel, string(rep.StateType), rep.Lat.Float64, rep.Lon.Float64})
+			pins = append(pins, pin{rep.Number, rep.Title, labelOf(labels, rep), string(rep.StateType), rep.Lat.Float64, rep.Lon.Float64})
 		}
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -138,14 +200,16 @@ func (m *Module) publicReport(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	states, _ := m.svc.States(ctx)
-	labels := map[string]string{}
-	for _, s := range states {
-		labels[s.Code] = s.Label
-	}
+	labels := stateLabels(states, web.Lang(r))
 	p := auth.FromContext(ctx)
 	owner := p.IsCitizen() && p.FiscalCode == rep.Reporter.FiscalCode
+	view := toPublic(rep, m.svc.now())
+	view.StateLabel = labelOf(labels, rep)
+	for i := range updates {
+		updates[i].Text = historyText(web.Lang(r), updates[i])
+	}
 	m.deps.Web.Render(w, r, m.pages.report, map[string]any{
-		"R": toPublic(rep, m.svc.now()), "Updates": updates, "Photos": photos, "Labels": labels,
+		"R": view, "Updates": updates, "Photos": photos, "Labels": labels,
 		"CanSupport": p.IsCitizen() && !owner && rep.StateType == workflow.Open, "Owner": owner,
 	})
 }
@@ -214,9 +278,11 @@ func (m *Module) nearbyJSON(w http.ResponseWriter, r *http.Request) {
 			m.deps.Web.Error(w, r, err)
 			return
 		}
+		states, _ := m.svc.States(r.Context())
+		labels := stateLabels(states, web.Lang(r))
 		for _, n := range near {
 			if !m.isPrivate(r, n.Item) {
-				out = append(out, item{n.Item.Number, n.Item.Title, n.Item.StateLabel, int(n.Metres)})
+				out = append(out, item{n.Item.Number, n.Item.Title, labelOf(labels, n.Item), int(n.Metres)})
 			}
 		}
 	}

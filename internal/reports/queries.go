@@ -17,7 +17,7 @@ import (
 
 const reportCols = `r.id, r.number, r.token, r.category_id, c.code, c.name, r.state, s.label, r.state_type, r.title, r.details,
 	r.lat, r.lon, r.address, r.address_id, r.zipcode, r.area_id, COALESCE(a.name, ''), r.priority, r.office, r.operator, r.channel,
-	r.reporter_kind, r.reporter_fc, r.reporter_name, r.reporter_email, r.reporter_phone, r.reporter_account, r.reporter_device,
+	r.reporter_kind, r.reporter_fc, r.reporter_name, r.reporter_email, r.reporter_phone, r.reporter_account, r.reporter_device, r.reporter_lang,
 	r.answers, r.media_url, r.duplicate_of, r.support_count, r.rating, r.created_at, r.updated_at, r.taken_at, r.fixed_at,
 	r.closed_at, r.deadline_at, r.version`
 
@@ -30,7 +30,7 @@ func scanReport(row interface{ Scan(...any) error }) (*Report, error) {
 	err := row.Scan(&r.ID, &r.Number, &r.Token, &r.CategoryID, &r.CategoryCode, &r.CategoryName, &r.State, &r.StateLabel, &typ,
 		&r.Title, &r.Details, &r.Lat, &r.Lon, &r.Address, &r.AddressID, &r.Zipcode, &r.AreaID, &r.AreaName, &r.Priority,
 		&r.Office, &r.Operator, &r.Channel, &r.Reporter.Kind, &r.Reporter.FiscalCode, &r.Reporter.Name, &r.Reporter.Email,
-		&r.Reporter.Phone, &r.Reporter.Account, &r.Reporter.Device, &answers, &r.MediaURL, &r.DuplicateOf, &r.Supporters,
+		&r.Reporter.Phone, &r.Reporter.Account, &r.Reporter.Device, &r.Reporter.Lang, &answers, &r.MediaURL, &r.DuplicateOf, &r.Supporters,
 		&r.Rating, &r.CreatedAt, &r.UpdatedAt, &r.TakenAt, &r.FixedAt, &r.ClosedAt, &r.DeadlineAt, &r.Version)
 	if err != nil {
 		return nil, err

@@ -91,6 +91,35 @@ func TestBrowserRedactPhoto(t *testing.T) {
 		t.Errorf("the back office shows %q at 30%%,30%% after the redaction (err %v), want the fill 48,48,48", pixel, err)
 	}
 	kerneltest.AssertAccessible(t, ctx, "back office report with photo redaction")
+	// Opened, the staff-only box shows the original with the area outlined
+	// where the drag put it.
+	summary := "#foto-" + photo.ID + " .reports-redact-areas summary"
+	kerneltest.Do(t, ctx, "outlined areas",
+		chromedp.ScrollIntoView(chromedp.CSS(summary)),
+		chromedp.Click(chromedp.CSS(summary)),
+		chromedp.WaitVisible(chromedp.CSS("#foto-"+photo.ID+" .reports-redact-outlines rect")),
+	)
+	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](`document.querySelector("#foto-`+photo.ID+` .reports-redact-original img").naturalWidth > 0`)); err != nil {
+		t.Fatalf("original not loaded: %v", err)
+	}
+	kerneltest.Do(t, ctx, "outlined screenshot",
+		chromedp.ScrollIntoView(chromedp.CSS("#foto-"+photo.ID+" .reports-redact-original")),
+		kerneltest.Screenshot(filepath.Join(shots, "reports-redact-3-outlined.png")),
+	)
+	outline, err := chromedp.Run(tctx, chromedp.Evaluate[string](`(function(){var i=document.querySelector("#foto-`+photo.ID+
+		` .reports-redact-original img").getBoundingClientRect();var r=document.querySelector("#foto-`+photo.ID+
+		` .reports-redact-outlines rect").getBoundingClientRect();return JSON.stringify([(r.left-i.left)/i.width*100,(r.top-i.top)/i.height*100,r.width/i.width*100,r.height/i.height*100]);})()`))
+	var pct [4]float64
+	if err != nil || json.Unmarshal([]byte(outline), &pct) != nil {
+		t.Fatalf("outline box %q: %v", outline, err)
+	}
+	for i, want := range []float64{20, 20, 40, 50} {
+		if math.Abs(pct[i]-want) > 2 {
+			t.Errorf("outline drawn at %v%% of the original, want about 20,20,40,50", pct)
+			break
+		}
+	}
+	kerneltest.AssertAccessible(t, ctx, "back office report with the outlined original")
 	if got := covered(t, e.app.Client(t), e.app.URL+"/segnalazioni-foto/"+photo.ID, [2]int{30, 30}, [2]int{55, 65}, [2]int{10, 10}, [2]int{80, 80}); !equalBools(got, true, true, false, false) {
 		t.Errorf("public photo after the drawn redaction: %v", got)
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path"
@@ -43,6 +44,41 @@ func originalKey(key string) (orig string, ok bool) {
 func IsRedacted(m Media) bool {
 	_, ok := originalKey(m.BlobKey)
 	return ok
+}
+
+// redaction is what staff see of a redacted photo: the rectangles covered
+// on its public copy (none listed for a redaction made before they were
+// recorded).
+type redaction struct{ Rects []upload.Rect }
+
+// redactions gives, for each redacted photo among media, its rectangles.
+func (s *Service) redactions(ctx context.Context, reportID string, media []Media) (map[string]*redaction, error) {
+	out := map[string]*redaction{}
+	for _, md := range media {
+		if IsRedacted(md) {
+			out[md.ID] = &redaction{}
+		}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, redactions FROM reports_media WHERE report_id = $1 AND redactions <> ''`, reportID)
+	if err != nil {
+		return nil, fmt.Errorf("redactions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, raw string
+		if err := rows.Scan(&id, &raw); err != nil {
+			return nil, err
+		}
+		if red, ok := out[id]; ok {
+			if err := json.Unmarshal([]byte(raw), &red.Rects); err != nil {
+				return nil, fmt.Errorf("redactions of %s: %w", id, err)
+			}
+		}
+	}
+	return out, rows.Err()
 }
 
 // photoOf loads a photo of the report with the given number.
@@ -90,7 +126,18 @@ func (s *Service) RedactPhoto(ctx context.Context, number, mediaID string, rect 
 	if _, err := s.blob.Put(ctx, key, bytesReader(f.Data), f.ContentType); err != nil {
 		return nil, fmt.Errorf("redact %s: %w", md.ID, err)
 	}
-	err = s.swapPhoto(ctx, r, md, key, "media_redacted", "reports.redact_photo", reason, map[string]any{"rect": rect, "area": rect.String()})
+	// The rectangles of the copy this one replaces, plus rect.
+	reds, err := s.redactions(ctx, r.ID, []Media{md})
+	if err != nil {
+		_ = s.blob.Delete(context.WithoutCancel(ctx), key)
+		return nil, err
+	}
+	var rects []upload.Rect
+	if red := reds[md.ID]; red != nil {
+		rects = red.Rects
+	}
+	list, _ := json.Marshal(append(rects, rect))
+	err = s.swapPhoto(ctx, r, md, key, string(list), "media_redacted", "reports.redact_photo", reason, map[string]any{"rect": rect, "area": rect.String()})
 	if err != nil {
 		_ = s.blob.Delete(context.WithoutCancel(ctx), key)
 		return nil, err
@@ -115,20 +162,21 @@ func (s *Service) UnredactPhoto(ctx context.Context, number, mediaID, reason str
 	if !ok {
 		return nil, errs.E(errs.ECONFLICT, "la foto non è oscurata")
 	}
-	if err := s.swapPhoto(ctx, r, md, orig, "media_unredacted", "reports.unredact_photo", reason, nil); err != nil {
+	if err := s.swapPhoto(ctx, r, md, orig, "", "media_unredacted", "reports.unredact_photo", reason, nil); err != nil {
 		return nil, err
 	}
 	_ = s.blob.Delete(context.WithoutCancel(ctx), md.BlobKey)
 	return r, nil
 }
 
-// swapPhoto points the photo at key in one transaction with the history
-// note (internal), the event and the audit entry; it fails with a conflict
-// when someone else changed the photo meanwhile.
-func (s *Service) swapPhoto(ctx context.Context, r *Report, md Media, key, event, action, reason string, detail map[string]any) error {
+// swapPhoto points the photo at key, with the rectangles covered on it, in
+// one transaction with the history note (internal), the event and the audit
+// entry; it fails with a conflict when someone else changed the photo
+// meanwhile (so rects always extend the copy they were read with).
+func (s *Service) swapPhoto(ctx context.Context, r *Report, md Media, key, rects, event, action, reason string, detail map[string]any) error {
 	now := s.now()
 	return s.db.Transact(ctx, func(tx *store.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE reports_media SET blob_key = $1 WHERE id = $2 AND blob_key = $3`, key, md.ID, md.BlobKey)
+		res, err := tx.ExecContext(ctx, `UPDATE reports_media SET blob_key = $1, redactions = $4 WHERE id = $2 AND blob_key = $3`, key, md.ID, md.BlobKey, rects)
 		if err != nil {
 			return fmt.Errorf("%s: %w", event, err)
 		}

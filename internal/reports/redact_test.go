@@ -134,6 +134,12 @@ func TestRedactPartOfAPhoto(t *testing.T) {
 		rc.Close()
 		t.Error("the superseded redacted copy is still stored")
 	}
+	// Staff see both rectangles outlined over the original, in order.
+	_, body, _ = get(t, staff, base+"/admin/segnalazioni/r/"+number)
+	mustContain(t, body, `src="/admin/segnalazioni/allegati/`+photo.ID+`?originale=1"`, "Originale con le aree oscurate (2)",
+		`<rect x="0" y="0" width="50" height="50"/><rect x="60" y="60" width="20" height="20"/>`, "<li>x 60.0%, y 60.0%, larghezza 20.0%, altezza 20.0%</li>")
+	_, body, _ = get(t, anon, base+"/segnalazioni/"+number)
+	mustNotContain(t, body, "<rect", "originale=1")
 
 	// Undo: the original is public again, the copy deleted, the original kept.
 	second, _, _ := e.svc.MediaByID(context.Background(), photo.ID)
@@ -151,6 +157,8 @@ func TestRedactPartOfAPhoto(t *testing.T) {
 		rc.Close()
 		t.Error("the redacted copy is still stored after undo")
 	}
+	_, body, _ = get(t, staff, base+"/admin/segnalazioni/r/"+number)
+	mustNotContain(t, body, "<rect", "Originale con le aree oscurate")
 	var n int
 	e.app.Deps.DB.QueryRow(`SELECT COUNT(*) FROM kernel_outbox WHERE type IN ('reports.media_redacted', 'reports.media_unredacted')`).Scan(&n)
 	if n != 3 {

@@ -154,7 +154,7 @@ func (s *Service) mergeInto(ctx context.Context, tx *store.Tx, dup, original *Re
 	}
 	original.Version++
 	if err := s.addUpdate(ctx, tx, Update{ReportID: original.ID, Kind: KindMerge, Public: true,
-		Text: "Unita la segnalazione duplicata " + dup.Number}); err != nil {
+		Text: messages["reports.h.merged"].IT + dup.Number}); err != nil {
 		return err
 	}
 	return s.event(ctx, tx, "merged", original, map[string]string{"number": original.Number, "duplicate": dup.Number})
@@ -203,7 +203,7 @@ func (s *Service) Support(ctx context.Context, number string, who Reporter) (*Re
 		}
 		r.Supporters++
 		r.Version++
-		if err := s.addUpdate(ctx, tx, Update{ReportID: r.ID, Kind: KindSupport, Public: true, Text: "Un'altra persona ha segnalato lo stesso problema"}); err != nil {
+		if err := s.addUpdate(ctx, tx, Update{ReportID: r.ID, Kind: KindSupport, Public: true, Text: messages["reports.h.support"].IT}); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, "supported", r, map[string]any{"number": r.Number, "supporters": r.Supporters})
@@ -247,7 +247,7 @@ func (s *Service) Confirm(ctx context.Context, code string) (*Report, error) {
 		}
 		r.State, r.StateType, r.Version = workflow.Confirmed, workflow.Open, r.Version+1
 		if err := s.addUpdate(ctx, tx, Update{ReportID: r.ID, Kind: KindState, Public: true, StateFrom: workflow.Unconfirmed,
-			StateTo: workflow.Confirmed, Text: "Indirizzo e-mail confermato"}); err != nil {
+			StateTo: workflow.Confirmed, Text: messages["reports.h.confirmed"].IT}); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, "confirmed", r, map[string]string{"number": r.Number})

@@ -40,7 +40,7 @@
         .then(function (list) {
           live.textContent = "";
           if (!list.length) { return; }
-          live.appendChild(document.createTextNode("Segnalazioni simili qui vicino: "));
+          live.appendChild(document.createTextNode(picker.getAttribute("data-nearby-label") + " "));
           list.forEach(function (it, i) {
             var a = document.createElement("a");
             a.href = "/segnalazioni/" + it.Number;
