@@ -17,9 +17,9 @@ const maxBatch = 32
 // batcher groups filings that arrive together into one transaction (group
 // commit): the first caller leads and commits everything queued behind it
 // at that moment, the others wait for that commit. The group's statements
-// cover all of its filings at once — one counter update, one multi-row
-// insert, one outbox append — so on PostgreSQL a group costs the same few
-// round trips as a single filing. Every filing is in a transaction that
+// cover all of its filings at once (Service.file: numbers and rows, media,
+// one outbox append), so on PostgreSQL a group costs the same few round
+// trips as a single filing. Every filing is in a transaction that
 // commits before its caller gets an answer, so nothing acknowledged can be
 // lost. If the shared transaction fails, every filing of it is retried
 // alone, so one bad filing fails only itself.
