@@ -3,12 +3,10 @@ package reports
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -29,9 +27,6 @@ type batcher struct {
 	mu      sync.Mutex
 	queue   []*batchJob
 	leading bool
-	// spare is a transaction already begun for the next group
-	// (PostgreSQL), nil when none is waiting.
-	spare *spareTx
 }
 
 // groupWork stores a group of filings in tx. It may run more than once
@@ -112,12 +107,7 @@ func (b *batcher) commit(db *store.DB, batch []*batchJob) {
 	}
 	// A caller that goes away must not spoil the others' transaction.
 	ctx := context.WithoutCancel(live[0].ctx)
-	var err error
-	if db.Engine == store.Postgres {
-		err = b.commitInSpare(ctx, db, live[0].work, group)
-	} else {
-		err = transact(ctx, db, func(tx *store.Tx) error { return live[0].work(ctx, tx, group) })
-	}
+	err := transact(ctx, db, func(tx *store.Tx) error { return live[0].work(ctx, tx, group) })
 	if err == nil || len(live) == 1 {
 		for _, j := range live {
 			j.done <- err
@@ -128,80 +118,6 @@ func (b *batcher) commit(db *store.DB, batch []*batchJob) {
 		j.done <- transact(j.ctx, db, func(tx *store.Tx) error { return j.work(j.ctx, tx, []*filing{j.f}) })
 	}
 }
-
-// spareIdle is how long a spare transaction waits for a group before it
-// gives up (rolls back its empty transaction and frees its connection).
-const spareIdle = 500 * time.Millisecond
-
-// spareTx is a transaction begun ahead of the group that will run in it:
-// on PostgreSQL BEGIN is a round trip, and a group's round trips are
-// serialised with the next group's (the counter row and the outbox lock
-// are held until commit), so the next group's BEGIN is sent while the
-// current group works. A transaction with nothing run in it yet holds no
-// lock and no snapshot.
-type spareTx struct {
-	group chan spareGroup
-	gone  chan struct{} // closed when the spare took no group
-}
-
-type spareGroup struct {
-	ctx    context.Context
-	work   groupWork
-	group  []*filing
-	result chan error
-}
-
-// commitInSpare runs work for group in the spare transaction begun for it,
-// or in a new one, and begins the spare for the next group meanwhile.
-func (b *batcher) commitInSpare(ctx context.Context, db *store.DB, work groupWork, group []*filing) error {
-	b.mu.Lock()
-	sp := b.spare
-	b.spare = nil
-	next := &spareTx{group: make(chan spareGroup), gone: make(chan struct{})}
-	b.spare = next
-	b.mu.Unlock()
-	go b.runSpare(db, next)
-	if sp != nil {
-		g := spareGroup{ctx: ctx, work: work, group: group, result: make(chan error, 1)}
-		select {
-		case sp.group <- g:
-			return <-g.result
-		case <-sp.gone:
-		}
-	}
-	return transact(ctx, db, func(tx *store.Tx) error { return work(ctx, tx, group) })
-}
-
-// runSpare begins sp's transaction and runs in it the group it is given,
-// or gives up after spareIdle.
-func (b *batcher) runSpare(db *store.DB, sp *spareTx) {
-	var g *spareGroup
-	err := transact(context.Background(), db, func(tx *store.Tx) error {
-		if g == nil { // not on a retry of the transaction
-			idle := time.NewTimer(spareIdle)
-			defer idle.Stop()
-			select {
-			case got := <-sp.group:
-				g = &got
-			case <-idle.C:
-				return errSpareIdle
-			}
-		}
-		return g.work(g.ctx, tx, g.group)
-	})
-	if g != nil {
-		g.result <- err
-		return
-	}
-	b.mu.Lock()
-	if b.spare == sp {
-		b.spare = nil
-	}
-	b.mu.Unlock()
-	close(sp.gone)
-}
-
-var errSpareIdle = errors.New("spare transaction not used")
 
 // transact is db.Transact with a panic turned into the error of the
 // transaction, so that one filing's bug cannot leave the others waiting.

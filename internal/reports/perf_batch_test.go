@@ -329,34 +329,3 @@ func TestNumbersPastSixDigits(t *testing.T) {
 	}
 	samePages(t, e, "")
 }
-
-// On PostgreSQL a group runs in a transaction begun while the previous
-// group worked; one left unused gives up after spareIdle, and the next
-// filing begins its own.
-func TestFilingAfterSpareGaveUp(t *testing.T) {
-	e := newEnv(t)
-	ctx := context.Background()
-	file := func(title string) *Report {
-		t.Helper()
-		r, err := e.svc.Create(ctx, NewReport{CategoryCode: "rifiuti", Title: title, Details: "In strada", Address: "Via Roma",
-			Channel: "open311", Reporter: Reporter{Kind: ByAPI, Email: "x@example.it"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	first, second := file("Prima"), file("Seconda") // the second in the spare begun for it
-	time.Sleep(spareIdle + 200*time.Millisecond)
-	e.svc.batch.mu.Lock()
-	left := e.svc.batch.spare
-	e.svc.batch.mu.Unlock()
-	if left != nil {
-		t.Error("a spare transaction is still waiting after spareIdle")
-	}
-	third := file("Terza")
-	for _, r := range []*Report{first, second, third} {
-		if got, err := e.svc.Get(ctx, r.Number); err != nil || got.Title != r.Title {
-			t.Errorf("%s: %v", r.Number, err)
-		}
-	}
-}
