@@ -186,3 +186,63 @@ func TestStatesListSubscribersThatHaveNotRun(t *testing.T) {
 	}
 	t.Fatalf("never-run subscriber missing from %+v", states)
 }
+
+// AppendAll gives a group the next sequence numbers in its order, between
+// the single Appends around it, and subscribers receive it in that order; a
+// malformed event in the group writes none of it.
+func TestAppendAllInOrder(t *testing.T) {
+	s := &seen{n: map[string]int{}}
+	app := kerneltest.New(t, subModule{init: func(d *kernel.Deps) { d.Events.Subscribe("evtest.listener", []string{"evtest."}, s.handler) }})
+	ctx, db := context.Background(), app.Deps.DB
+	group := func(from, n int) []events.Event {
+		var es []events.Event
+		for i := from; i < from+n; i++ {
+			es = append(es, events.Event{Type: "evtest.happened", AggregateType: "thing", AggregateID: fmt.Sprintf("%04d", i),
+				AggregateVersion: 1, Data: map[string]int{"i": i}})
+		}
+		return es
+	}
+	appendN(t, db, 0, 2)
+	for _, g := range [][2]int{{2, 5}, {7, 1}, {8, 32}} {
+		if err := db.Transact(ctx, func(tx *store.Tx) error { return events.AppendAll(ctx, tx, group(g[0], g[1])) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendN(t, db, 40, 2)
+	bad := group(100, 3)
+	bad[1].AggregateID = ""
+	if err := db.Transact(ctx, func(tx *store.Tx) error { return events.AppendAll(ctx, tx, bad) }); err == nil {
+		t.Fatal("a group with an event without aggregate id was accepted")
+	}
+	rows, err := db.QueryContext(ctx, `SELECT seq, aggregate_id, payload FROM kernel_outbox ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var seq int64
+		var id, payload string
+		if err := rows.Scan(&seq, &id, &payload); err != nil {
+			t.Fatal(err)
+		}
+		if seq != int64(i+1) || id != fmt.Sprintf("%04d", i) || payload != fmt.Sprintf(`{"i":%d}`, i) {
+			t.Errorf("row %d: seq %d, aggregate %s, payload %s", i, seq, id, payload)
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if i != 42 {
+		t.Fatalf("%d events stored, want 42", i)
+	}
+	kerneltest.Eventually(t, 10*time.Second, "42 deliveries", func() bool { return s.count() >= 42 })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, id := range s.ids {
+		if id != fmt.Sprintf("%04d", i) {
+			t.Fatalf("delivery %d is %s: out of order", i, id)
+		}
+	}
+}

@@ -5,15 +5,18 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/arengo-pa/arengo/internal/errs"
+	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/reports/geo"
 	"github.com/arengo-pa/arengo/internal/reports/open311"
 	"github.com/arengo-pa/arengo/internal/reports/upload"
@@ -115,6 +118,25 @@ func (s *Service) Create(ctx context.Context, n NewReport) (*Report, error) {
 
 // create files n in category c, already loaded by the caller.
 func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report, error) {
+	work, err := s.filingWork(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.newFiling(ctx, c, n)
+	if err != nil {
+		return nil, err
+	}
+	// Filings arriving together share one transaction (see batcher).
+	if err := s.batch.run(ctx, s.db, f, work); err != nil {
+		s.dropFiles(context.WithoutCancel(ctx), f.media)
+		return nil, err
+	}
+	return f.r, nil
+}
+
+// newFiling validates n, routes it, stores its files and renders its
+// Open311 fragment: all the filing's work that needs no transaction.
+func (s *Service) newFiling(ctx context.Context, c Category, n NewReport) (*filing, error) {
 	if err := n.validate(c); err != nil {
 		return nil, err
 	}
@@ -161,75 +183,204 @@ func (s *Service) create(ctx context.Context, c Category, n NewReport) (*Report,
 	r.Number = numberStandIn
 	frag, err := Open311Fragment(r)
 	if err != nil {
-		return nil, err
-	}
-	numberStmt, err := s.prepared.get(ctx, s.db, nextNumberSQL)
-	if err != nil {
-		return nil, err
-	}
-	insertStmt, err := s.prepared.get(ctx, s.db, insertReportSQL)
-	if err != nil {
-		return nil, err
-	}
-	pg := s.db.Engine == store.Postgres
-	if pg {
-		// One round trip fewer: the number is taken inside the insert.
-		if insertStmt, err = s.prepared.get(ctx, s.db, insertNumberedReportPG); err != nil {
-			return nil, err
-		}
-	}
-	// The fragment around its stand-in number (the first thing in it).
-	jsonHead, jsonTail, _ := strings.Cut(frag.JSON, numberStandIn)
-	xmlHead, xmlTail, _ := strings.Cut(frag.XML, numberStandIn)
-	// Filings arriving together share one transaction (see batcher); all
-	// of this one's statements are in it.
-	err = s.batch.run(ctx, s.db, func(ctx context.Context, tx *store.Tx) error {
-		if pg {
-			if err := tx.StmtContext(ctx, insertStmt).QueryRowContext(ctx,
-				r.ID, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
-				r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
-				r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, string(answers), r.MediaURL,
-				confirm, now, r.DeadlineAt, now.In(rome).Year(), jsonHead, jsonTail, xmlHead, xmlTail, cmp.Or(r.Reporter.Lang, "it")).Scan(&r.Number); err != nil {
-				return fmt.Errorf("insert report: %w", err)
-			}
-		} else {
-			number, err := nextNumberWith(tx.StmtContext(ctx, numberStmt).QueryRowContext(ctx, now.In(rome).Year()), now)
-			if err != nil {
-				return err
-			}
-			r.Number = number
-			if _, err := tx.StmtContext(ctx, insertStmt).ExecContext(ctx,
-				r.ID, r.Number, r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
-				r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
-				r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, string(answers), r.MediaURL,
-				confirm, now, r.DeadlineAt, jsonHead+r.Number+jsonTail, xmlHead+r.Number+xmlTail, cmp.Or(r.Reporter.Lang, "it")); err != nil {
-				return fmt.Errorf("insert report: %w", err)
-			}
-		}
-		for _, m := range media {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO reports_media (id, report_id, kind, content_type, blob_key, name, width, height, hidden, created_at)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,FALSE,$9)`, m.ID, r.ID, m.Kind, m.ContentType, m.BlobKey, m.Name, m.Width, m.Height, now); err != nil {
-				return fmt.Errorf("insert media: %w", err)
-			}
-		}
-		if err := s.appendEvent(ctx, tx, "created", r, map[string]any{"number": r.Number, "category": c.Code, "state": r.State,
-			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}); err != nil {
-			return err
-		}
-		if confirm != "" {
-			// The e-mail with the link is sent by whoever handles this event,
-			// reading address and code from the report: neither the personal
-			// address nor the secret code goes into the event log.
-			return s.appendEvent(ctx, tx, "confirmation_requested", r, map[string]any{"number": r.Number})
-		}
-		return s.notifyReporter(ctx, tx, r, tmplCreated, map[string]any{"number": r.Number, "title": r.Title,
-			"deadline": r.DeadlineAt.In(rome).Format("02/01/2006")})
-	})
-	if err != nil {
 		s.dropFiles(context.WithoutCancel(ctx), media)
 		return nil, err
 	}
-	return r, nil
+	f := &filing{ctx: ctx, r: r, category: c.Code, answers: string(answers), confirm: confirm, media: media}
+	// The fragment around its stand-in number (the first thing in it).
+	f.jsonHead, f.jsonTail, _ = strings.Cut(frag.JSON, numberStandIn)
+	f.xmlHead, f.xmlTail, _ = strings.Cut(frag.XML, numberStandIn)
+	return f, nil
+}
+
+// filingWork is the batcher's work for filings: s.file with the
+// statements prepared (on SQLite; see stmts, which must be called outside
+// a transaction).
+func (s *Service) filingWork(ctx context.Context) (groupWork, error) {
+	var st *filingStmts
+	if s.db.Engine == store.SQLite {
+		st = &filingStmts{}
+		var err error
+		if st.numbers, err = s.prepared.get(ctx, s.db, reserveNumbersSQL); err != nil {
+			return nil, err
+		}
+		if st.insert, err = s.prepared.get(ctx, s.db, insertReportSQL); err != nil {
+			return nil, err
+		}
+	}
+	return func(ctx context.Context, tx *store.Tx, group []*filing) error { return s.file(ctx, tx, group, st) }, nil
+}
+
+// filing is a report ready to be stored: everything but its number, which
+// the transaction that stores it gives.
+type filing struct {
+	ctx      context.Context // the caller's, for the notification hub
+	r        *Report
+	category string // code, for the event
+	answers  string // JSON
+	confirm  string // anonymous reports' confirmation code
+	media    []Media
+	// The Open311 fragment around the number.
+	jsonHead, jsonTail, xmlHead, xmlTail string
+}
+
+// filingStmts are the filing's statements prepared on the SQLite writer,
+// which would parse them anew at every call; nil on PostgreSQL, whose driver
+// keeps prepared statements per connection by their text.
+type filingStmts struct{ numbers, insert *sql.Stmt }
+
+// file stores group in tx: numbers, rows, media, outbox events and
+// notifications. On PostgreSQL each step is one statement for the whole
+// group (a round trip each; the numbers are taken inside the insert), on
+// SQLite the rows go one by one through the prepared statements (no round
+// trips to save there).
+func (s *Service) file(ctx context.Context, tx *store.Tx, group []*filing, st *filingStmts) error {
+	for _, fs := range byYear(group) {
+		var err error
+		if st != nil {
+			err = fileRowsSQLite(ctx, tx, fs, st)
+		} else {
+			err = fileRowsPG(ctx, tx, fs)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	var media []any
+	nmedia := 0
+	evs := make([]events.Event, 0, len(group))
+	for _, f := range group {
+		r := f.r
+		for _, m := range f.media {
+			media = append(media, m.ID, r.ID, m.Kind, m.ContentType, m.BlobKey, m.Name, m.Width, m.Height, r.CreatedAt)
+			nmedia++
+		}
+		evs = append(evs, reportEvent("created", r, map[string]any{"number": r.Number, "category": f.category, "state": r.State,
+			"channel": r.Channel, "office": r.Office, "anonymous": r.Reporter.Kind == ByAnonymous}))
+		if f.confirm != "" {
+			// The e-mail with the link is sent by whoever handles this event,
+			// reading address and code from the report: neither the personal
+			// address nor the secret code goes into the event log.
+			evs = append(evs, reportEvent("confirmation_requested", r, map[string]any{"number": r.Number}))
+		}
+	}
+	if nmedia > 0 {
+		if _, err := tx.ExecContext(ctx, insertMediaHead+multiRow(mediaTuple, mediaWidth, nmedia), media...); err != nil {
+			return fmt.Errorf("insert media: %w", err)
+		}
+	}
+	s.bumpVersion(tx)
+	if err := events.AppendAll(ctx, tx, evs); err != nil {
+		return err
+	}
+	for _, f := range group {
+		if f.confirm != "" {
+			continue
+		}
+		r := f.r
+		if err := s.notifyReporter(context.WithoutCancel(f.ctx), tx, r, tmplCreated, map[string]any{"number": r.Number, "title": r.Title,
+			"deadline": r.DeadlineAt.In(rome).Format("02/01/2006")}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// byYear splits group by the year its filings are numbered in, keeping
+// their order within a year; years ascending, so that two groups lock the
+// counter rows in the same order (a group straddles New Year at most).
+func byYear(group []*filing) [][]*filing {
+	year := func(f *filing) int { return f.r.CreatedAt.In(rome).Year() }
+	first := year(group[0])
+	same := true
+	for _, f := range group {
+		same = same && year(f) == first
+	}
+	if same {
+		return [][]*filing{group}
+	}
+	m := map[int][]*filing{}
+	var years []int
+	for _, f := range group {
+		y := year(f)
+		if _, ok := m[y]; !ok {
+			years = append(years, y)
+		}
+		m[y] = append(m[y], f)
+	}
+	slices.Sort(years)
+	out := make([][]*filing, len(years))
+	for i, y := range years {
+		out[i] = m[y]
+	}
+	return out
+}
+
+// rowArgs are a filing's insert arguments from token to deadline_at, the
+// part insertReportSQL and insertReportsPG share.
+func rowArgs(f *filing) []any {
+	r := f.r
+	return []any{r.Token, r.CategoryID, r.State, string(r.StateType), r.Title, r.Details, r.Lat, r.Lon, r.Address,
+		r.AddressID, r.Zipcode, r.AreaID, r.Priority, r.Office, r.Operator, r.Channel, r.Reporter.Kind, r.Reporter.FiscalCode,
+		r.Reporter.Name, r.Reporter.Email, r.Reporter.Phone, r.Reporter.Account, r.Reporter.Device, f.answers, r.MediaURL,
+		f.confirm, r.CreatedAt, r.DeadlineAt}
+}
+
+// reporterLang is the language the reporter filed in, stored for their e-mails.
+func reporterLang(r *Report) string { return cmp.Or(r.Reporter.Lang, "it") }
+
+// fileRowsSQLite numbers and inserts fs, filings of one year.
+func fileRowsSQLite(ctx context.Context, tx *store.Tx, fs []*filing, st *filingStmts) error {
+	year := fs[0].r.CreatedAt.In(rome).Year()
+	var last int64
+	if err := tx.StmtContext(ctx, st.numbers).QueryRowContext(ctx, year, len(fs)).Scan(&last); err != nil {
+		return fmt.Errorf("request number: %w", err)
+	}
+	insert := tx.StmtContext(ctx, st.insert)
+	for i, f := range fs {
+		r := f.r
+		r.Number = formatNumber(year, last-int64(len(fs)-1-i))
+		args := append(append([]any{r.ID, r.Number}, rowArgs(f)...), f.jsonHead+r.Number+f.jsonTail, f.xmlHead+r.Number+f.xmlTail, reporterLang(r))
+		if _, err := insert.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("insert report: %w", err)
+		}
+	}
+	return nil
+}
+
+// fileRowsPG numbers and inserts fs, filings of one year, in one
+// statement: one round trip.
+func fileRowsPG(ctx context.Context, tx *store.Tx, fs []*filing) error {
+	year := fs[0].r.CreatedAt.In(rome).Year()
+	args := make([]any, 0, len(fs)*reportWidthPG+2)
+	for i, f := range fs {
+		// Row i takes number last - (len(fs)-1-i) of the counter's range.
+		args = append(append(append(args, i+1-len(fs), f.r.ID), rowArgs(f)...), f.jsonHead, f.jsonTail, f.xmlHead, f.xmlTail, reporterLang(f.r))
+	}
+	args = append(args, year, len(fs))
+	q := fmt.Sprintf(insertReportsPG, len(args)-1, len(args), multiRow(reportTuplePG, reportWidthPG, len(fs)))
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("insert report: %w", err)
+	}
+	defer rows.Close()
+	numbers := make(map[string]string, len(fs))
+	for rows.Next() {
+		var id, number string
+		if err := rows.Scan(&id, &number); err != nil {
+			return fmt.Errorf("insert report: %w", err)
+		}
+		numbers[id] = number
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insert report: %w", err)
+	}
+	for _, f := range fs {
+		if f.r.Number = numbers[f.r.ID]; f.r.Number == "" {
+			return fmt.Errorf("insert report %s: no number returned", f.r.ID)
+		}
+	}
+	return nil
 }
 
 func (s *Service) storeFiles(ctx context.Context, reportID string, files []NamedFile, now time.Time) ([]Media, error) {
@@ -265,29 +416,40 @@ func firstPhoto(media []Media) *Media {
 // mediaPath is the public URL path of a photo.
 func mediaPath(id string) string { return "/segnalazioni-foto/" + id }
 
-// insertReportSQL stores a new report with its Open311 fragment.
-const insertReportSQL = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
+// insertReportSQL stores a new report with its Open311 fragment (SQLite;
+// PostgreSQL stores a group's rows in one statement, insertReportsPG).
+const (
+	insertReportHead = `INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
 	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
 	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
 	created_at, updated_at, deadline_at, version, o311_json, o311_xml, reporter_lang)
-	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32,$33)`
+	VALUES `
+	reportTuple     = `($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31,$32,$33)`
+	insertReportSQL = insertReportHead + reportTuple
 
-// insertNumberedReportPG is insertReportSQL with the number taken in the
-// same statement (PostgreSQL only: SQLite has no INSERT inside WITH). The
-// number's format is nextNumber's: SGN-<year>-<at least 6 digits>.
-const insertNumberedReportPG = `WITH n AS (
-		INSERT INTO reports_counter (year, last) VALUES ($30, 1)
-		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + 1 RETURNING year, last
-	), num AS (
-		SELECT 'SGN-' || year::text || '-' || CASE WHEN last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END AS number FROM n
+	insertMediaHead = `INSERT INTO reports_media (id, report_id, kind, content_type, blob_key, name, width, height, hidden, created_at)
+	VALUES `
+	mediaTuple = `($1,$2,$3,$4,$5,$6,$7,$8,FALSE,$9)`
+	mediaWidth = 9
+)
+
+// insertReportsPG stores several reports of one year, numbering them from
+// the counter in the same statement (PostgreSQL only: SQLite has no INSERT
+// inside WITH). Its verbs are the placeholder numbers of the year and of the
+// count of reports, then the rows: reportTuplePG repeated, whose $1 is the
+// row's offset from the last number taken. The numbers' format is
+// formatNumber's.
+const (
+	insertReportsPG = `WITH n AS (
+		INSERT INTO reports_counter (year, last) VALUES ($%[1]d, $%[2]d)
+		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + $%[2]d RETURNING year, last
 	)
-	INSERT INTO reports_report (id, number, token, category_id, state, state_type, title, details,
-	lat, lon, address, address_id, zipcode, area_id, priority, office, operator, channel, reporter_kind, reporter_fc,
-	reporter_name, reporter_email, reporter_phone, reporter_account, reporter_device, answers, media_url, confirm_code,
-	created_at, updated_at, deadline_at, version, o311_json, o311_xml, reporter_lang)
-	SELECT $1, num.number, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-	$25, $26, $27, $28, $28, $29, 1, $31 || num.number || $32, $33 || num.number || $34, $35 FROM num
-	RETURNING number`
+	` + insertReportHead + `%[3]s
+	RETURNING id, number`
+	numberPG      = `(SELECT 'SGN-' || year::text || '-' || CASE WHEN last + $1 < 1000000 THEN lpad((last + $1)::text, 6, '0') ELSE (last + $1)::text END FROM n)`
+	reportTuplePG = `($2,` + numberPG + `,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$29,$30,1,$31 || ` + numberPG + ` || $32,$33 || ` + numberPG + ` || $34,$35)`
+	reportWidthPG = 35
+)
 
 // numberStandIn holds the place of the request number in a fragment
 // rendered before the number is given.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/arengo-pa/arengo/internal/store"
@@ -14,31 +16,37 @@ const maxBatch = 32
 
 // batcher groups filings that arrive together into one transaction (group
 // commit): the first caller leads and commits everything queued behind it
-// at that moment, the others wait for that commit. Each filing still runs
-// all of its statements — number, row, outbox event, notification — in a
-// transaction that commits before its caller gets an answer, so nothing
-// acknowledged can be lost; what is shared is the BEGIN/COMMIT, the WAL
-// write or fsync, and (PostgreSQL) the outbox lock. If the shared
-// transaction fails, every filing of it is retried alone, so one bad
-// filing fails only itself.
+// at that moment, the others wait for that commit. The group's statements
+// cover all of its filings at once (Service.file: numbers and rows, media,
+// one outbox append), so on PostgreSQL a group costs the same few round
+// trips as a single filing. Every filing is in a transaction that
+// commits before its caller gets an answer, so nothing acknowledged can be
+// lost. If the shared transaction fails, every filing of it is retried
+// alone, so one bad filing fails only itself.
 type batcher struct {
 	mu      sync.Mutex
 	queue   []*batchJob
 	leading bool
 }
 
+// groupWork stores a group of filings in tx. It may run more than once
+// (the transaction can be retried, or the group split) and must only touch
+// the database through tx.
+type groupWork func(ctx context.Context, tx *store.Tx, group []*filing) error
+
 type batchJob struct {
 	ctx  context.Context
-	work func(ctx context.Context, tx *store.Tx) error
+	f    *filing
+	work groupWork
 	done chan error
 	lead chan struct{}
 }
 
-// run executes work inside a write transaction, possibly shared with other
-// callers' work. work must only touch the database through tx and may run
-// more than once (the transaction can be retried).
-func (b *batcher) run(ctx context.Context, db *store.DB, work func(ctx context.Context, tx *store.Tx) error) error {
-	j := &batchJob{ctx: ctx, work: work, done: make(chan error, 1), lead: make(chan struct{})}
+// run stores f, possibly in one transaction with the filings queued at the
+// same time. Every caller of a batcher passes the same work: the group's is
+// run by whichever leads.
+func (b *batcher) run(ctx context.Context, db *store.DB, f *filing, work groupWork) error {
+	j := &batchJob{ctx: ctx, f: f, work: work, done: make(chan error, 1), lead: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, j)
 	lead := !b.leading
@@ -93,16 +101,13 @@ func (b *batcher) commit(db *store.DB, batch []*batchJob) {
 	if len(live) == 0 {
 		return
 	}
+	group := make([]*filing, len(live))
+	for i, j := range live {
+		group[i] = j.f
+	}
 	// A caller that goes away must not spoil the others' transaction.
 	ctx := context.WithoutCancel(live[0].ctx)
-	err := transact(ctx, db, func(tx *store.Tx) error {
-		for _, j := range live {
-			if err := j.work(context.WithoutCancel(j.ctx), tx); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := transact(ctx, db, func(tx *store.Tx) error { return live[0].work(ctx, tx, group) })
 	if err == nil || len(live) == 1 {
 		for _, j := range live {
 			j.done <- err
@@ -110,7 +115,7 @@ func (b *batcher) commit(db *store.DB, batch []*batchJob) {
 		return
 	}
 	for _, j := range live {
-		j.done <- transact(j.ctx, db, func(tx *store.Tx) error { return j.work(j.ctx, tx) })
+		j.done <- transact(j.ctx, db, func(tx *store.Tx) error { return j.work(j.ctx, tx, []*filing{j.f}) })
 	}
 }
 
@@ -123,6 +128,38 @@ func transact(ctx context.Context, db *store.DB, fn func(tx *store.Tx) error) (e
 		}
 	}()
 	return db.Transact(ctx, fn)
+}
+
+// multiRow repeats the VALUES tuple of a one-row statement for rows rows,
+// numbering the placeholders of row i from i*width+1: tuple uses $1..$width.
+func multiRow(tuple string, width, rows int) string {
+	var b strings.Builder
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		rest := tuple
+		for {
+			k := strings.IndexByte(rest, '$')
+			if k < 0 {
+				b.WriteString(rest)
+				break
+			}
+			b.WriteString(rest[:k+1])
+			rest = rest[k+1:]
+			d := 0
+			for d < len(rest) && rest[d] >= '0' && rest[d] <= '9' {
+				d++
+			}
+			if d == 0 {
+				continue
+			}
+			n, _ := strconv.Atoi(rest[:d])
+			b.WriteString(strconv.Itoa(n + i*width))
+			rest = rest[d:]
+		}
+	}
+	return b.String()
 }
 
 // stmts are statements prepared once on the writer: SQLite parses a

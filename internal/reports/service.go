@@ -2,7 +2,6 @@ package reports
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"sync/atomic"
@@ -52,10 +51,12 @@ func (s *Service) event(ctx context.Context, tx *store.Tx, typ string, r *Report
 // writes that stored a current fragment themselves (the filing).
 func (s *Service) appendEvent(ctx context.Context, tx *store.Tx, typ string, r *Report, data any) error {
 	s.bumpVersion(tx)
-	return events.Append(ctx, tx, events.Event{
-		Type: "reports." + typ, AggregateType: "report", AggregateID: r.ID,
-		AggregateVersion: r.Version, Data: data,
-	})
+	return events.Append(ctx, tx, reportEvent(typ, r, data))
+}
+
+// reportEvent is the reports.<typ> event about r.
+func reportEvent(typ string, r *Report, data any) events.Event {
+	return events.Event{Type: "reports." + typ, AggregateType: "report", AggregateID: r.ID, AggregateVersion: r.Version, Data: data}
 }
 
 // simpleEvent appends an event about a non-report aggregate (category, rule…).
@@ -66,22 +67,13 @@ func (s *Service) simpleEvent(ctx context.Context, tx *store.Tx, typ, aggType, i
 	})
 }
 
-// nextNumberSQL counts request numbers per year in the comune's zone; its
-// argument is the year. (On PostgreSQL the filing does it inside its insert,
-// see insertNumberedReportPG.)
-const nextNumberSQL = `INSERT INTO reports_counter (year, last) VALUES ($1, 1)
-		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + 1 RETURNING last`
+// reserveNumbersSQL takes the next $2 request numbers of year $1 in the
+// comune's zone and returns the last of them.
+const reserveNumbersSQL = `INSERT INTO reports_counter (year, last) VALUES ($1, $2)
+		ON CONFLICT (year) DO UPDATE SET last = reports_counter.last + $2 RETURNING last`
 
-// nextNumberWith makes the request number, SGN-<year>-<6 digits>, from row,
-// the result of nextNumberSQL for the year of at.
-func nextNumberWith(row *sql.Row, at time.Time) (string, error) {
-	year := at.In(rome).Year()
-	var n int64
-	if err := row.Scan(&n); err != nil {
-		return "", fmt.Errorf("request number: %w", err)
-	}
-	return fmt.Sprintf("SGN-%d-%06d", year, n), nil
-}
+// formatNumber makes the request number n of year: SGN-<year>-<at least 6 digits>.
+func formatNumber(year int, n int64) string { return fmt.Sprintf("SGN-%d-%06d", year, n) }
 
 var rome = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Rome")
