@@ -48,6 +48,7 @@ type inserter struct {
 	batch  int // rows per full statement
 	args   []any
 	full   *sql.Stmt
+	cached *statements // prepared for a whole run, if any
 	rows   int
 	counts int64 // rows the database reports as written (conflicts skipped excluded)
 
@@ -75,20 +76,63 @@ func (in *inserter) background() *inserter {
 }
 
 func (in *inserter) sql(rows int) string {
+	return insertSQL(in.tx.Engine, in.head, in.tail, in.cols, rows)
+}
+
+func insertSQL(e store.Engine, head, tail string, cols, rows int) string {
 	var b strings.Builder
-	b.WriteString(in.head)
+	b.WriteString(head)
 	b.WriteString(" VALUES ")
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		b.WriteString(params(in.tx.Engine, 1+r*in.cols, in.cols))
+		b.WriteString(params(e, 1+r*cols, cols))
 		b.WriteByte(')')
 	}
 	b.WriteByte(' ')
-	b.WriteString(in.tail)
+	b.WriteString(tail)
 	return b.String()
+}
+
+// statements are an inserter's statements prepared on the database once for
+// a run of many transactions: the full batch and, for what is left over,
+// smaller fixed sizes. SQLite compiles a statement of 3000 parameters in
+// milliseconds, which every transaction paid twice (full and last batch).
+type statements struct {
+	sizes []int // descending, ending with 1
+	stmts map[int]*sql.Stmt
+}
+
+// prepareInserter prepares an inserter's statements outside any transaction
+// (on SQLite the single writer connection would otherwise be held by one).
+func prepareInserter(ctx context.Context, db *store.DB, head, tail string, cols int) (*statements, error) {
+	s := &statements{stmts: map[int]*sql.Stmt{}}
+	for size := max(1, maxParams(db.Engine)/cols); ; size = max(1, size/4) {
+		st, err := db.Writer().PrepareContext(ctx, insertSQL(db.Engine, head, tail, cols, size))
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("%s: %w", head, err)
+		}
+		s.sizes = append(s.sizes, size)
+		s.stmts[size] = st
+		if size == 1 {
+			return s, nil
+		}
+	}
+}
+
+func (s *statements) close() {
+	for _, st := range s.stmts {
+		st.Close()
+	}
+}
+
+// use makes the inserter run statements prepared beforehand.
+func (in *inserter) use(s *statements) *inserter {
+	in.cached = s
+	return in
 }
 
 // add queues one row; vals must have cols values.
@@ -165,6 +209,10 @@ func (in *inserter) prepare() error {
 	if in.full != nil {
 		return nil
 	}
+	if in.cached != nil {
+		in.full = in.tx.StmtContext(in.ctx, in.cached.stmts[in.batch])
+		return nil
+	}
 	var err error
 	if in.full, err = in.tx.PrepareContext(in.ctx, in.sql(in.batch)); err != nil {
 		return fmt.Errorf("%s: %w", in.head, err)
@@ -188,6 +236,8 @@ func (in *inserter) flush() error {
 			return err
 		}
 		res, err = in.full.ExecContext(in.ctx, in.args...)
+	} else if in.cached != nil {
+		return in.flushCached()
 	} else {
 		res, err = in.tx.ExecContext(in.ctx, in.sql(in.rows), in.args...)
 	}
@@ -196,6 +246,28 @@ func (in *inserter) flush() error {
 	}
 	if n, err := res.RowsAffected(); err == nil {
 		in.counts += n
+	}
+	in.rows = 0
+	in.args = in.args[:0]
+	return nil
+}
+
+// flushCached writes a partial batch as runs of the prepared sizes.
+func (in *inserter) flushCached() error {
+	off := 0
+	for _, size := range in.cached.sizes {
+		for in.rows-off >= size {
+			st := in.tx.StmtContext(in.ctx, in.cached.stmts[size])
+			res, err := st.ExecContext(in.ctx, in.args[off*in.cols:(off+size)*in.cols]...)
+			st.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w", in.head, err)
+			}
+			if n, err := res.RowsAffected(); err == nil {
+				in.counts += n
+			}
+			off += size
+		}
 	}
 	in.rows = 0
 	in.args = in.args[:0]

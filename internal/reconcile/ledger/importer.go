@@ -337,6 +337,7 @@ func (l *Ledger) importReceipts(ctx context.Context, tx *store.Tx, res *ImportRe
 	ins := receiptInserter(ctx, tx).background()
 	defer ins.wait() // on an early return, the writer stops before the transaction ends
 	marks := newMarker(ctx, tx, dirtyIUV)
+	defer marks.wait()
 	add := func(rc flows.Receipt) error {
 		res.Rows++
 		if err := marks.add(rc.IUV); err != nil {
@@ -366,6 +367,7 @@ func (l *Ledger) importNotifications(ctx context.Context, tx *store.Tx, res *Imp
 	ins := newInserter(ctx, tx, "INSERT INTO reconcile_notification (iud, iuv, amount_cents, pay_date, debt_type, file_id)", "ON CONFLICT (iud) DO NOTHING", 6).background()
 	defer ins.wait() // on an early return, the writer stops before the transaction ends
 	marks := newMarker(ctx, tx, dirtyIUV)
+	defer marks.wait()
 	if _, err := flows.ReadNotifications(r, func(n flows.Notification) error {
 		res.Rows++
 		if err := marks.add(n.IUV); err != nil {

@@ -94,8 +94,10 @@ type marker struct {
 	seen map[string]bool // keys of the statement being filled: one statement must not touch a row twice
 }
 
+// newMarker's marks are written behind the caller, like the file's rows: the
+// parser does not wait for them. The caller must wait() on an early return.
 func newMarker(ctx context.Context, tx *store.Tx, kind string) *marker {
-	return &marker{in: newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2), kind: kind, seen: map[string]bool{}}
+	return &marker{in: newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2).background(), kind: kind, seen: map[string]bool{}}
 }
 
 func (m *marker) add(key string) error {
@@ -113,6 +115,8 @@ func (m *marker) add(key string) error {
 }
 
 func (m *marker) close() error { return m.in.close() }
+
+func (m *marker) wait() error { return m.in.wait() }
 
 // markDirtySelect queues the keys a query returns (one text column, distinct).
 func markDirtySelect(ctx context.Context, tx *store.Tx, kind, selectSQL string, args ...any) error {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/arengo-pa/arengo/internal/reconcile/gen"
@@ -143,8 +144,13 @@ func TestGeneratedDayReconciles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := expected(t, files.Expected)
-	for _, order := range []string{"forward", "reverse"} {
+	for _, order := range []string{"forward", "reverse", "small-batches"} {
 		t.Run(order, func(t *testing.T) {
+			if order == "small-batches" {
+				// Many transactions per run: on SQLite each payment batch after
+				// the first is classified ahead on a read connection.
+				defer ledger.SetClassifyBatch(97)()
+			}
 			db := openDB(t)
 			events := 0
 			l := newLedger(db, &events)
@@ -172,6 +178,51 @@ func TestGeneratedDayReconciles(t *testing.T) {
 				t.Fatal("no outbox events")
 			}
 		})
+	}
+}
+
+// TestReclassifyDuringImports classifies while the rest of the day loads, in
+// small batches: a batch read ahead while an import commits must not be
+// written as it was read, and the end result is still the generator's answer.
+func TestReclassifyDuringImports(t *testing.T) {
+	ctx := context.Background()
+	defer ledger.SetClassifyBatch(53)()
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 1500, Seed: 5, FlowMax: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var events atomic.Int64
+	l := &ledger.Ledger{DB: db, EC: ec, Emit: func(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {
+		events.Add(1)
+		return nil
+	}}
+	all := files.All()
+	slices.Reverse(all) // treasury and flows first: receipts arrive under a running classification
+	var loaded atomic.Bool
+	done := make(chan error, 1)
+	go func() {
+		for !loaded.Load() {
+			if _, err := l.Reclassify(ctx, nil); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for _, p := range all {
+		importFile(t, l, p)
+	}
+	loaded.Store(true)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Reclassify(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, items(t, db), expected(t, files.Expected))
+	if st, err := l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
+		t.Fatalf("second run: %+v %v", st, err)
 	}
 }
 

@@ -16,8 +16,9 @@ import (
 )
 
 // classifyBatch is how many keys one transaction reclassifies: enough to
-// prepare the long statements rarely, few enough to keep memory small.
-const classifyBatch = 2000
+// keep commits few, few enough to keep memory small. Tests lower it to run
+// many batches on a small day.
+var classifyBatch = 2000
 
 // analyzeAbove is the backlog after which statistics are refreshed first: a
 // bulk load leaves the planners guessing, and a guess of "few rows" turns each
@@ -52,8 +53,14 @@ type run struct {
 	l        *Ledger
 	notified map[string]bool
 	flows    map[string]*match.FlowEvidence // by IUF, this batch only; nil = no flow loaded
+	items    *statements                    // the items' upsert, prepared once per run
 	now      time.Time
 	stats    Stats
+
+	// SQLite, payments: the next batch classified on a read connection while
+	// this one is written, and the writer's state when this one ended.
+	next   <-chan prefetched
+	writer writerState
 }
 
 // Pending counts the keys waiting for reclassification.
@@ -90,13 +97,21 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 			return rn.stats, err
 		}
 	}
+	if rn.items, err = prepareInserter(ctx, l.DB, itemInsert, itemUpsert, itemCols); err != nil {
+		return rn.stats, err
+	}
+	defer rn.items.close()
 	for {
 		did := false
 		// Flows first: they mark their payments and movements; payments mark
 		// their single-payment credits; movements mark nothing.
 		for _, kind := range []string{dirtyIUF, dirtyIUV, dirtyMov} {
+			batch := rn.batch
+			if kind == dirtyIUV && l.DB.Engine == store.SQLite {
+				batch = rn.paymentBatch
+			}
 			for {
-				n, err := rn.batch(ctx, kind)
+				n, err := batch(ctx, kind)
 				if err != nil {
 					return rn.stats, err
 				}
@@ -160,6 +175,139 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 	})
 	return n, err
 }
+
+// writerState tells whether anyone else wrote between two of our
+// transactions on SQLite: total_changes() counts every row the single writer
+// connection changed (imports of this process included), data_version
+// changes when another connection (another process) commits.
+type writerState struct{ changes, version int64 }
+
+func readWriterState(ctx context.Context, tx *store.Tx) (writerState, error) {
+	var w writerState
+	if err := tx.QueryRowContext(ctx, "SELECT total_changes()").Scan(&w.changes); err != nil {
+		return w, err
+	}
+	err := tx.QueryRowContext(ctx, "PRAGMA data_version").Scan(&w.version)
+	return w, err
+}
+
+type prefetched struct {
+	p   payments
+	err error
+}
+
+// prefetch classifies the payments queued after the given IUV on a read
+// connection. It starts inside a payment transaction, which holds SQLite's
+// write lock, so its snapshot is that transaction's starting state, with or
+// without what the transaction itself writes: items of other IUVs, claims of
+// smaller keys and movement marks — nothing the next batch reads. The result
+// holds if nobody else writes before the next transaction begins, which
+// checks it (writerState).
+func (rn *run) prefetch(ctx context.Context, after string) <-chan prefetched {
+	out := make(chan prefetched, 1)
+	go func() {
+		pre := &run{l: rn.l, notified: rn.notified, flows: map[string]*match.FlowEvidence{}, now: rn.now}
+		p, err := pre.readPayments(ctx, after)
+		out <- prefetched{p, err}
+	}()
+	return out
+}
+
+func (rn *run) readPayments(ctx context.Context, after string) (payments, error) {
+	rtx, err := rn.l.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return payments{}, err
+	}
+	defer rtx.Rollback()
+	tx := &store.Tx{Tx: rtx, Engine: rn.l.DB.Engine}
+	keys, err := store.Column[string](ctx, tx, "SELECT key FROM reconcile_dirty WHERE kind = $1 AND key > $2 ORDER BY key LIMIT $3", dirtyIUV, after, classifyBatch)
+	if err != nil || len(keys) == 0 {
+		return payments{keys: keys}, err
+	}
+	return rn.classifyPayments(ctx, tx, keys)
+}
+
+// paymentBatch is batch for payments on SQLite, with the evidence of the next
+// batch read and classified on a read connection while this one is written:
+// reads and writes overlap instead of following each other. A prefetched
+// batch is used only if nobody else wrote in between and the claim returns
+// exactly its keys; otherwise the batch is classified inside the transaction.
+func (rn *run) paymentBatch(ctx context.Context, kind string) (int, error) {
+	var n int
+	var next <-chan prefetched
+	var end writerState
+	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
+		n, next = 0, nil
+		var pre *payments
+		if rn.next != nil {
+			got := <-rn.next
+			rn.next = nil
+			if got.err != nil {
+				return got.err
+			}
+			now, err := readWriterState(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if now == rn.writer {
+				if len(got.p.keys) == 0 {
+					return nil // nothing was queued, and nothing was since
+				}
+				pre = &got.p
+			}
+		}
+		var last string
+		if pre != nil {
+			last = pre.keys[len(pre.keys)-1]
+		} else {
+			var max sql.NullString
+			if err := tx.QueryRowContext(ctx, "SELECT MAX(key) FROM (SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) b",
+				kind, classifyBatch).Scan(&max); err != nil {
+				return err
+			}
+			if !max.Valid {
+				return nil
+			}
+			last = max.String
+		}
+		keys, err := store.Column[string](ctx, tx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last)
+		if err != nil {
+			return err
+		}
+		if n = len(keys); n == 0 {
+			return nil
+		}
+		slices.Sort(keys)
+		next = rn.prefetch(ctx, last)
+		before := rn.stats
+		if pre != nil && slices.Equal(keys, pre.keys) {
+			err = rn.writePayments(ctx, tx, *pre)
+		} else {
+			clear(rn.flows)
+			err = rn.paymentKeys(ctx, tx, keys)
+		}
+		if err != nil {
+			return err
+		}
+		if err := rn.l.emit(ctx, tx, EventItemsClassified, kind+":"+keys[0], map[string]any{"kind": kind, "keys": n,
+			"changed": rn.stats.Changed - before.Changed, "removed": rn.stats.Removed - before.Removed}); err != nil {
+			return err
+		}
+		end, err = readWriterState(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	rn.next, rn.writer = next, end
+	if betweenPaymentBatches != nil {
+		betweenPaymentBatches()
+	}
+	return n, nil
+}
+
+// betweenPaymentBatches lets a test write between two payment transactions.
+var betweenPaymentBatches func()
 
 // flow loads the current version of a flow and the movements that carry its id.
 func (rn *run) flow(ctx context.Context, tx *store.Tx, iuf string, fresh bool) (*match.FlowEvidence, error) {
@@ -226,10 +374,7 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 	return nil
 }
 
-// existing reads the stored items of a kind matching where. The kind is
-// checked here rather than in SQL: with "kind = …" beside an IUV list a
-// planner with stale statistics walks the primary key over every item of
-// the kind; the IUV list alone can only use its index.
+// existing reads the stored items of a kind matching where.
 func (rn *run) existing(ctx context.Context, tx *store.Tx, kind, where string, args ...any) (map[string]stored, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT kind, key, code, amount_cents, day, iuv, iuf, debt_type, why FROM reconcile_item WHERE "+where, args...)
 	if err != nil {
@@ -256,52 +401,80 @@ type stored struct {
 	day                                time.Time
 }
 
+const (
+	itemInsert = "INSERT INTO reconcile_item (kind, key, code, severity, amount_cents, day, iuv, iuf, debt_type, why, classified_at)"
+	itemUpsert = `ON CONFLICT (kind, key) DO UPDATE SET code = excluded.code, severity = excluded.severity, amount_cents = excluded.amount_cents,
+		day = excluded.day, iuv = excluded.iuv, iuf = excluded.iuf, debt_type = excluded.debt_type, why = excluded.why,
+		classified_at = excluded.classified_at, hidden = CASE WHEN reconcile_item.code <> excluded.code THEN FALSE ELSE reconcile_item.hidden END`
+	itemCols = 11
+)
+
 // save writes the items that differ from what is stored and deletes the stored
 // ones no longer produced; it tells whether anything changed.
 func (rn *run) save(ctx context.Context, tx *store.Tx, kind string, items []match.Item, old map[string]stored) (bool, error) {
-	ins := newInserter(ctx, tx, "INSERT INTO reconcile_item (kind, key, code, severity, amount_cents, day, iuv, iuf, debt_type, why, classified_at)",
-		`ON CONFLICT (kind, key) DO UPDATE SET code = excluded.code, severity = excluded.severity, amount_cents = excluded.amount_cents,
-		day = excluded.day, iuv = excluded.iuv, iuf = excluded.iuf, debt_type = excluded.debt_type, why = excluded.why,
-		classified_at = excluded.classified_at, hidden = CASE WHEN reconcile_item.code <> excluded.code THEN FALSE ELSE reconcile_item.hidden END`, 11)
-	changed := false
+	c, err := rn.diff(kind, items, old)
+	if err != nil {
+		return false, err
+	}
+	return c.changed(), rn.write(ctx, tx, c)
+}
+
+// changes are the item rows to write (itemCols values each) and the keys to
+// delete, worked out from the evidence before anything is written.
+type changes struct {
+	kind string
+	rows [][]any
+	gone []string
+}
+
+func (c changes) changed() bool { return len(c.rows) > 0 || len(c.gone) > 0 }
+
+func (rn *run) diff(kind string, items []match.Item, old map[string]stored) (changes, error) {
+	c := changes{kind: kind}
 	seen := make(map[string]bool, len(items))
 	for _, it := range items {
 		seen[it.Key] = true
 		it.Day = civilDay(it.Day, rn.now)
 		why, err := json.Marshal(it.Why)
 		if err != nil {
-			return false, err
+			return c, err
 		}
 		if o, ok := old[it.Key]; ok && o.code == string(it.Code) && o.amount == it.AmountCents && o.day.Equal(it.Day) && o.iuv == it.IUV &&
 			o.iuf == it.IUF && o.debtType == it.DebtType && o.why == string(why) {
 			continue
 		}
-		changed = true
-		rn.stats.Changed++
-		if err := ins.add(kind, it.Key, string(it.Code), string(it.Code.Severity()), it.AmountCents, it.Day, it.IUV, it.IUF, it.DebtType, string(why), rn.now); err != nil {
-			return false, err
+		c.rows = append(c.rows, []any{kind, it.Key, string(it.Code), string(it.Code.Severity()), it.AmountCents, it.Day, it.IUV, it.IUF, it.DebtType, string(why), rn.now})
+	}
+	for _, k := range slices.Sorted(maps.Keys(old)) {
+		if !seen[k] {
+			c.gone = append(c.gone, k)
+		}
+	}
+	return c, nil
+}
+
+func (rn *run) write(ctx context.Context, tx *store.Tx, c changes) error {
+	ins := newInserter(ctx, tx, itemInsert, itemUpsert, itemCols).use(rn.items)
+	for _, r := range c.rows {
+		if err := ins.add(r...); err != nil {
+			return err
 		}
 	}
 	if err := ins.close(); err != nil {
-		return false, err
+		return err
 	}
-	var gone []string
-	for _, k := range slices.Sorted(maps.Keys(old)) {
-		if !seen[k] {
-			gone = append(gone, k)
-		}
-	}
+	rn.stats.Changed += int64(len(c.rows))
+	gone := c.gone
 	for len(gone) > 0 {
 		part := gone[:min(len(gone), classifyBatch)]
 		gone = gone[len(part):]
 		if _, err := tx.ExecContext(ctx, "DELETE FROM reconcile_item WHERE kind = $1 AND key IN ("+params(tx.Engine, 2, len(part))+")",
-			append([]any{kind}, anys(part)...)...); err != nil {
-			return false, err
+			append([]any{c.kind}, anys(part)...)...); err != nil {
+			return err
 		}
 		rn.stats.Removed += int64(len(part))
-		changed = true
 	}
-	return changed, nil
+	return nil
 }
 
 // rangeFrom is the smallest batch read by walking an IUV range: below it the
@@ -320,17 +493,27 @@ const rangeFrom = 64
 // condition on col goes.
 func byIUV(ctx context.Context, tx *store.Tx, q, col string, iuvs []string, in map[string]*match.PaymentEvidence,
 	scan func(*sql.Rows) (string, func(), error)) error {
-	if len(iuvs) >= rangeFrom {
-		limit := 4*len(iuvs) + 64
-		cond := col + " >= " + params(tx.Engine, 1, 1) + " AND " + col + " <= " + params(tx.Engine, 2, 1)
-		rows, err := tx.QueryContext(ctx, strings.Replace(q, "%s", cond, 1)+" LIMIT "+strconv.Itoa(limit), iuvs[0], iuvs[len(iuvs)-1])
+	cond := col + " >= " + params(tx.Engine, 1, 1) + " AND " + col + " <= " + params(tx.Engine, 2, 1)
+	return walkRange(ctx, tx, strings.Replace(q, "%s", cond, 1), []any{iuvs[0], iuvs[len(iuvs)-1]}, len(iuvs),
+		func() (string, []any) {
+			return strings.Replace(q, "%s", col+" IN ("+params(tx.Engine, 1, len(iuvs))+")", 1), anys(iuvs)
+		}, in, scan)
+}
+
+// walkRange is byIUV's walk: the range query (without its LIMIT) for n keys,
+// and the query for a sparse batch.
+func walkRange(ctx context.Context, tx *store.Tx, ranged string, args []any, n int, sparse func() (string, []any),
+	in map[string]*match.PaymentEvidence, scan func(*sql.Rows) (string, func(), error)) error {
+	if n >= rangeFrom {
+		limit := 4*n + 64
+		rows, err := tx.QueryContext(ctx, ranged+" LIMIT "+strconv.Itoa(limit), args...)
 		if err != nil {
 			return err
 		}
 		var apply []func()
-		n := 0
+		got := 0
 		for rows.Next() {
-			n++
+			got++
 			iuv, fn, err := scan(rows)
 			if err != nil {
 				rows.Close()
@@ -344,14 +527,15 @@ func byIUV(ctx context.Context, tx *store.Tx, q, col string, iuvs []string, in m
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if n < limit {
+		if got < limit {
 			for _, fn := range apply {
 				fn()
 			}
 			return nil
 		}
 	}
-	rows, err := tx.QueryContext(ctx, strings.Replace(q, "%s", col+" IN ("+params(tx.Engine, 1, len(iuvs))+")", 1), anys(iuvs)...)
+	q, qargs := sparse()
+	rows, err := tx.QueryContext(ctx, q, qargs...)
 	if err != nil {
 		return err
 	}
@@ -368,7 +552,71 @@ func byIUV(ctx context.Context, tx *store.Tx, q, col string, iuvs []string, in m
 	return rows.Err()
 }
 
+// storedPayments reads the stored payment items of a batch of IUVs by key
+// range on the primary key: a payment's key is its IUV, "/" and the transfer
+// index (or N), so every key of IUV v lies in [v, v+"0") — "0" follows "/".
+// A sparse batch joins a list of those ranges instead.
+func storedPayments(ctx context.Context, tx *store.Tx, iuvs []string, in map[string]*match.PaymentEvidence) (map[string]stored, error) {
+	const cols = "i.key, i.code, i.amount_cents, i.day, i.iuv, i.iuf, i.debt_type, i.why"
+	lo, hi := iuvs[0], iuvs[0]+"0"
+	for _, v := range iuvs {
+		lo, hi = min(lo, v), max(hi, v+"0")
+	}
+	old := map[string]stored{}
+	err := walkRange(ctx, tx, "SELECT "+cols+" FROM reconcile_item i WHERE i.kind = '"+match.KindPayment+"' AND i.key >= "+
+		params(tx.Engine, 1, 1)+" AND i.key < "+params(tx.Engine, 2, 1), []any{lo, hi}, len(iuvs),
+		func() (string, []any) {
+			args := make([]any, 0, 2*len(iuvs))
+			for _, v := range iuvs {
+				args = append(args, v, v+"0")
+			}
+			var b strings.Builder
+			for i := range iuvs {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString("(" + params(tx.Engine, 1+2*i, 2) + ")")
+			}
+			return "WITH r (lo, hi) AS (VALUES " + b.String() + ") SELECT " + cols + " FROM r CROSS JOIN reconcile_item i WHERE i.kind = '" +
+				match.KindPayment + "' AND i.key >= r.lo AND i.key < r.hi", args
+		}, in,
+		func(rows *sql.Rows) (string, func(), error) {
+			var s stored
+			if err := rows.Scan(&s.key, &s.code, &s.amount, &s.day, &s.iuv, &s.iuf, &s.debtType, &s.why); err != nil {
+				return "", nil, err
+			}
+			return s.iuv, func() { old[s.key] = s }, nil
+		})
+	return old, err
+}
+
 func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) error {
+	p, err := rn.classifyPayments(ctx, tx, iuvs)
+	if err != nil {
+		return err
+	}
+	return rn.writePayments(ctx, tx, p)
+}
+
+// payments is a batch of payments classified, ready to be written.
+type payments struct {
+	keys     []string // the IUVs
+	items    changes
+	credited []string // movements crediting these IUVs
+}
+
+func (rn *run) writePayments(ctx context.Context, tx *store.Tx, p payments) error {
+	if err := rn.write(ctx, tx, p.items); err != nil {
+		return err
+	}
+	// Single-payment credits depend on the receipts of their IUV.
+	return markDirty(ctx, tx, dirtyMov, p.credited...)
+}
+
+// classifyPayments reads the evidence of a batch of IUVs and classifies them;
+// it only reads, so it may run on a read transaction.
+func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string) (payments, error) {
+	p := payments{keys: iuvs}
 	ev := make(map[string]*match.PaymentEvidence, len(iuvs))
 	for _, v := range iuvs {
 		ev[v] = &match.PaymentEvidence{IUV: v, Flows: map[string]match.FlowState{}}
@@ -384,7 +632,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 			return iuv, func() { ev[iuv].Notifications = append(ev[iuv].Notifications, n) }, nil
 		})
 	if err != nil {
-		return err
+		return p, err
 	}
 	err = byIUV(ctx, tx, "SELECT iuv, id, iur, amount_cents, payment_date, debt_type, transfers FROM reconcile_receipt WHERE %s", "iuv", iuvs, ev,
 		func(rows *sql.Rows) (string, func(), error) {
@@ -411,7 +659,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 			return iuv, func() { ev[iuv].Receipts = append(ev[iuv].Receipts, r) }, nil
 		})
 	if err != nil {
-		return err
+		return p, err
 	}
 	err = byIUV(ctx, tx, `SELECT r.iuv, r.flow_id, r.idx, f.iuf, r.transfer_index, r.amount_cents, r.iur, r.outcome, r.pay_date
 		FROM reconcile_flow_row r JOIN reconcile_flow f ON f.id = r.flow_id WHERE f.is_current = TRUE AND %s`, "r.iuv", iuvs, ev,
@@ -426,7 +674,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 			return iuv, func() { ev[iuv].Rows = append(ev[iuv].Rows, fr) }, nil
 		})
 	if err != nil {
-		return err
+		return p, err
 	}
 	credited := []string{}
 	err = byIUV(ctx, tx, "SELECT iuv, id, amount_cents FROM reconcile_movement WHERE %s", "iuv", iuvs, ev,
@@ -442,7 +690,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 			}, nil
 		})
 	if err != nil {
-		return err
+		return p, err
 	}
 	var items []match.Item
 	for _, v := range iuvs {
@@ -453,7 +701,7 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 			}
 			f, err := rn.flow(ctx, tx, r.IUF, false)
 			if err != nil {
-				return err
+				return p, err
 			}
 			st := match.FlowState{IUF: r.IUF}
 			if f != nil {
@@ -468,29 +716,13 @@ func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) err
 		}
 		items = append(items, match.ClassifyPayment(*e)...)
 	}
-	// The stored items of these IUVs; the kind is checked here rather than in
-	// SQL (see existing).
-	old := map[string]stored{}
-	err = byIUV(ctx, tx, "SELECT kind, key, code, amount_cents, day, iuv, iuf, debt_type, why FROM reconcile_item WHERE %s", "iuv", iuvs, ev,
-		func(rows *sql.Rows) (string, func(), error) {
-			var k string
-			var s stored
-			if err := rows.Scan(&k, &s.key, &s.code, &s.amount, &s.day, &s.iuv, &s.iuf, &s.debtType, &s.why); err != nil {
-				return "", nil, err
-			}
-			if k != match.KindPayment {
-				return "", nil, nil
-			}
-			return s.iuv, func() { old[s.key] = s }, nil
-		})
+	old, err := storedPayments(ctx, tx, iuvs, ev)
 	if err != nil {
-		return err
+		return p, err
 	}
-	if _, err := rn.save(ctx, tx, match.KindPayment, items, old); err != nil {
-		return err
-	}
-	// Single-payment credits depend on the receipts of their IUV.
-	return markDirty(ctx, tx, dirtyMov, credited...)
+	p.credited = credited
+	p.items, err = rn.diff(match.KindPayment, items, old)
+	return p, err
 }
 
 func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) error {
