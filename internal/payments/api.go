@@ -83,20 +83,6 @@ type InstalmentIn struct {
 	DueDate     time.Time `json:"due_date"`
 }
 
-func apiErr(err error) error {
-	switch errs.CodeOf(err) {
-	case errs.ENOTFOUND:
-		return huma.Error404NotFound(errs.MessageOf(err))
-	case errs.EINVALID:
-		return huma.Error422UnprocessableEntity(errs.MessageOf(err))
-	case errs.ECONFLICT:
-		return huma.Error409Conflict(errs.MessageOf(err))
-	case errs.EFORBIDDEN:
-		return huma.Error403Forbidden(errs.MessageOf(err))
-	}
-	return err
-}
-
 type idInput struct {
 	ID string `path:"id"`
 }
@@ -118,7 +104,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 			list, total, err := m.svc.Search(ctx, Filter{Debtor: in.Debtor, Notice: in.Notice, DebtType: in.DebtType,
 				Status: in.Status, Limit: in.PageSize, Offset: in.Offset()})
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			page := api.Page[PositionOut]{Items: []PositionOut{}, Page: in.Page, PageSize: in.PageSize, Total: total}
 			for _, p := range list {
@@ -137,7 +123,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 			}
 			p, err := m.svc.Create(ctx, req)
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			return &positionBody{positionOut(p)}, nil
 		})
@@ -146,7 +132,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 		func(ctx context.Context, in *idInput) (*positionBody, error) {
 			p, err := m.svc.Position(ctx, in.ID)
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			if err := m.auditRead(ctx, p); err != nil {
 				return nil, err
@@ -168,7 +154,7 @@ func (m *Module) registerAPI(d *kernel.Deps) {
 			func(ctx context.Context, in *idInput) (*positionBody, error) {
 				p, err := op.fn(ctx, in.ID)
 				if err != nil {
-					return nil, apiErr(err)
+					return nil, api.Error(err)
 				}
 				return &positionBody{positionOut(p)}, nil
 			})

@@ -8,24 +8,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/arengo-pa/arengo/internal/api"
-	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/kernel"
 )
-
-// apiErr gives a coded error its HTTP status and its Italian message.
-func apiErr(err error) error {
-	switch errs.CodeOf(err) {
-	case errs.ENOTFOUND:
-		return huma.Error404NotFound(errs.MessageOf(err))
-	case errs.EINVALID:
-		return huma.Error422UnprocessableEntity(errs.MessageOf(err))
-	case errs.ECONFLICT:
-		return huma.Error409Conflict(errs.MessageOf(err))
-	case errs.EFORBIDDEN:
-		return huma.Error403Forbidden(errs.MessageOf(err))
-	}
-	return err
-}
 
 type accertamentoBody struct{ Body Accertamento }
 
@@ -75,7 +59,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 		func(ctx context.Context, in *struct{ Body NewAccertamento }) (*accertamentoBody, error) {
 			a, err := m.CreateAccertamento(ctx, in.Body)
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			return &accertamentoBody{a}, nil
 		})
@@ -84,7 +68,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 		func(ctx context.Context, in *accertamentoID) (*accertamentoBody, error) {
 			a, err := m.Accertamento(ctx, in.ID)
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			return &accertamentoBody{a}, nil
 		})
@@ -96,7 +80,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 		}) (*accertamentoBody, error) {
 			a, err := m.UpdateAccertamento(ctx, in.ID, in.Body)
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			return &accertamentoBody{a}, nil
 		})
@@ -107,7 +91,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 			api.PageParams
 		}) (*struct{ Body api.Page[AssignedPayment] }, error) {
 			if _, err := m.Accertamento(ctx, in.ID); err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			total, err := m.countAssigned(ctx, in.ID)
 			if err != nil {
@@ -133,7 +117,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 				a, err = m.AssignPayments(ctx, in.ID, in.Body.Keys)
 			}
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			return &accertamentoBody{a}, nil
 		})
@@ -147,7 +131,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 		}) (*accertamentoBody, error) {
 			a, err := m.UnassignPayment(ctx, in.ID, in.Body.Key)
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			return &accertamentoBody{a}, nil
 		})
@@ -156,7 +140,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 		func(ctx context.Context, in *accertamentoID) (*accertamentoBody, error) {
 			a, err := m.CloseAccertamento(ctx, in.ID)
 			if err != nil {
-				return nil, apiErr(err)
+				return nil, api.Error(err)
 			}
 			return &accertamentoBody{a}, nil
 		})
@@ -171,7 +155,7 @@ func (m *Module) registerAccertamentiAPI(d *kernel.Deps) {
 			func(ctx context.Context, in *reasonInput) (*accertamentoBody, error) {
 				a, err := op.fn(ctx, in.ID, in.Body.Reason)
 				if err != nil {
-					return nil, apiErr(err)
+					return nil, api.Error(err)
 				}
 				return &accertamentoBody{a}, nil
 			})
