@@ -41,8 +41,10 @@ type app struct {
 	drop   func()
 }
 
-// start runs the kernel with the reports module on a fresh database.
-func start(ctx context.Context, engine string) (*app, error) {
+// start runs the kernel with the reports module on a fresh database, filled
+// by fill before the server and its background work start: as a process
+// started on a filled database, which builds its listing index at start.
+func start(ctx context.Context, engine string, fill func(*kernel.App, *reports.Module) error) (*app, error) {
 	dir, err := os.MkdirTemp("", "arengo-bench-reports")
 	if err != nil {
 		return nil, err
@@ -68,6 +70,12 @@ func start(ctx context.Context, engine string) (*app, error) {
 	a, err := kernel.New(rctx, cfg, []kernel.Module{mod, fl}, kernel.Options{Version: "bench", Migrate: true})
 	if err != nil {
 		cancel()
+		return nil, err
+	}
+	if err := fill(a, mod); err != nil {
+		cancel()
+		_ = a.Close()
+		drop()
 		return nil, err
 	}
 	go func() { _ = a.Run(rctx, ln) }()

@@ -134,7 +134,7 @@ func (r result) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nLoad average (1, 5, 15 min) %s.\n", r.load)
 	fmt.Fprintf(w, "Open311 page: %d requests, %d bytes.\n", r.pageItems, r.pageBytes)
-	fmt.Fprintf(w, "First page (builds the listing index): %s; Go heap %.1f MB before it, %.1f MB after.\n",
+	fmt.Fprintf(w, "First page since the server started (it builds the listing index at start): %s; Go heap %.1f MB before the start, %.1f MB after.\n",
 		r.firstPage.Round(time.Millisecond), float64(r.heapBefore)/1e6, float64(r.heapAfter)/1e6)
 	fmt.Fprintf(w, "Listing vs pre-encoded floor: %.1f%% as served (page cache), %.1f%% uncached with fragments remembered, %.1f%% uncached and cold (target ≥ 25%%).\n",
 		100*r.list.perSecond()/r.listFloor.perSecond(), 100*r.listUncached.perSecond()/r.listFloor.perSecond(),
