@@ -58,6 +58,7 @@ type jobOutput struct {
 
 func (m *Module) registerAPI(d *kernel.Deps) {
 	m.registerAccertamentiAPI(d)
+	m.registerLinksAPI(d)
 	huma.Register(d.API, huma.Operation{OperationID: "reconcile-items", Method: "GET", Path: "/reconcile/items", Tags: []string{"reconcile"},
 		Summary: "Voci classificate (pagamenti, flussi, movimenti)", Security: api.Scopes(PermRead)},
 		func(ctx context.Context, in *itemsInput) (*struct{ Body api.Page[itemRow] }, error) {
