@@ -7,9 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
@@ -66,7 +69,8 @@ func apiCall(t *testing.T, app *kerneltest.App, key, method, path string, body a
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	if out != nil && res.StatusCode < 300 {
+	// A refusal is read only by a caller that asks for the problem.
+	if _, problem := out.(*huma.ErrorModel); out != nil && (res.StatusCode < 300 || problem) {
 		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
 			t.Fatal(err)
 		}
@@ -258,6 +262,30 @@ func TestAccertamentoLifecycle(t *testing.T) {
 	}
 	if code := apiCall(t, app, manager, "POST", "/reconcile/accertamenti/"+id+"/assign", map[string]any{"keys": []string{tari[2]}}, &a); code != 200 || a.AssignedCount != int64(len(tari)) {
 		t.Fatalf("API assign after reopening: %d %+v", code, a)
+	}
+	// The items list keeps an accertamento's payments; a cancelled one holds none.
+	var items struct {
+		Items []apiItem
+		Total int
+	}
+	if code := apiCall(t, app, reader, "GET", "/reconcile/items?page_size=100&accertamento="+id, nil, &items); code != 200 || items.Total != len(tari) || len(items.Items) != len(tari) {
+		t.Fatalf("API items of the accertamento: %d, %d of %d", code, items.Total, len(tari))
+	}
+	latest := items.Items[0].Key
+	for _, it := range items.Items {
+		if !slices.Contains(tari, it.Key) {
+			t.Errorf("API items of the accertamento: %s is not one of its payments", it.Key)
+		}
+	}
+	if code := apiCall(t, app, reader, "GET", "/reconcile/items?accertamento="+second, nil, &items); code != 200 || items.Total != 0 {
+		t.Fatalf("API items of the cancelled accertamento: %d, %d", code, items.Total)
+	}
+	if _, body := get(t, c, app.URL+"/admin/riconciliazione/voci?accertamento="+id); !strings.Contains(body, `id="filtro-accertamento"`) ||
+		!strings.Contains(body, ">"+latest+"<") || !strings.Contains(body, `name="accertamento" value="`+id+`"`) {
+		t.Fatal("items page filtered by accertamento: filter not shown or kept, or its latest payment missing")
+	}
+	if _, body := get(t, c, page); !strings.Contains(body, `href="/admin/riconciliazione/voci?accertamento=`+id+`"`) {
+		t.Fatal("accertamento page: no link to its items")
 	}
 	if code := apiCall(t, app, reader, "POST", "/reconcile/accertamenti", reconcile.NewAccertamento{Name: "x", DebtType: "TARI", Chapter: "1", Code: "1", Year: 2026}, nil); code != http.StatusForbidden {
 		t.Fatalf("API create with the read scope: %d", code)

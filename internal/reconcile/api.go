@@ -14,19 +14,20 @@ import (
 
 type itemsInput struct {
 	api.PageParams
-	Kind      string `query:"kind" enum:"payment,flow,movement," doc:"Tipo di voce"`
-	Code      string `query:"code" doc:"Codice di classificazione MyPivot (es. RT_NO_IUF)"`
-	Severity  string `query:"severity" enum:"INFO,WARNING,ERROR," doc:"Gravità"`
-	From      string `query:"from" doc:"Dal giorno (AAAA-MM-GG)"`
-	To        string `query:"to" doc:"Al giorno (AAAA-MM-GG)"`
-	Search    string `query:"search" doc:"IUV, identificativo di flusso o chiave"`
-	Anomalies bool   `query:"anomalies" doc:"Solo voci da verificare o anomale"`
-	Amount    int64  `query:"amount_cents" doc:"Importo esatto in centesimi"`
-	PSP       string `query:"psp" doc:"PSP: identificativo o parte del nome (ricevuta o flusso)"`
+	Kind         string `query:"kind" enum:"payment,flow,movement," doc:"Tipo di voce"`
+	Code         string `query:"code" doc:"Codice di classificazione MyPivot (es. RT_NO_IUF)"`
+	Severity     string `query:"severity" enum:"INFO,WARNING,ERROR," doc:"Gravità"`
+	From         string `query:"from" doc:"Dal giorno (AAAA-MM-GG)"`
+	To           string `query:"to" doc:"Al giorno (AAAA-MM-GG)"`
+	Search       string `query:"search" doc:"IUV, identificativo di flusso o chiave"`
+	Anomalies    bool   `query:"anomalies" doc:"Solo voci da verificare o anomale"`
+	Amount       int64  `query:"amount_cents" doc:"Importo esatto in centesimi"`
+	PSP          string `query:"psp" doc:"PSP: identificativo o parte del nome (ricevuta o flusso)"`
+	Accertamento string `query:"accertamento" doc:"Solo i pagamenti assegnati a questo accertamento (identificativo)"`
 }
 
 func (in itemsInput) filter() (itemFilter, error) {
-	f := itemFilter{Kind: in.Kind, Code: in.Code, Severity: in.Severity, Search: in.Search, Anomalies: in.Anomalies, PSP: strings.TrimSpace(in.PSP)}
+	f := itemFilter{Kind: in.Kind, Code: in.Code, Severity: in.Severity, Search: in.Search, Anomalies: in.Anomalies, PSP: strings.TrimSpace(in.PSP), Accertamento: in.Accertamento}
 	if in.Amount < 0 {
 		return f, huma.Error422UnprocessableEntity("amount_cents: importo non valido")
 	}
@@ -58,6 +59,7 @@ type jobOutput struct {
 
 func (m *Module) registerAPI(d *kernel.Deps) {
 	m.registerAccertamentiAPI(d)
+	m.registerLinksAPI(d)
 	huma.Register(d.API, huma.Operation{OperationID: "reconcile-items", Method: "GET", Path: "/reconcile/items", Tags: []string{"reconcile"},
 		Summary: "Voci classificate (pagamenti, flussi, movimenti)", Security: api.Scopes(PermRead)},
 		func(ctx context.Context, in *itemsInput) (*struct{ Body api.Page[itemRow] }, error) {

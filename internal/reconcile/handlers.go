@@ -149,20 +149,7 @@ func (m *Module) movementLink(w http.ResponseWriter, r *http.Request) {
 		m.deps.Web.Error(w, r, errs.Field("iuf", "Scegli il flusso di rendicontazione da collegare"))
 		return
 	}
-	p := auth.FromContext(ctx)
-	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
-		if s, err := m.ledger.SplitOf(ctx, tx, id); err != nil {
-			return err
-		} else if s != nil {
-			return &ledger.LinkError{Msg: "Il movimento è ripartito su più flussi: annulla prima la ripartizione"}
-		}
-		k, err := m.ledger.LinkMovement(ctx, tx, id, iuf, p.Name)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.link", ObjectType: "reconcile_movement", ObjectID: id,
-			Before: map[string]any{"iuf": k.CausaleIUF, "truncated": k.CausaleTruncated}, After: map[string]any{"iuf": k.IUF}})
-	})
+	_, err := m.linkMovement(ctx, id, iuf)
 	m.afterLink(w, r, id, "collegato", err)
 }
 
@@ -170,26 +157,11 @@ func (m *Module) movementLink(w http.ResponseWriter, r *http.Request) {
 func (m *Module) movementUnlink(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.FormValue("movimento")
-	p := auth.FromContext(ctx)
-	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
-		k, err := m.ledger.UnlinkMovement(ctx, tx, id, p.Name)
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.unlink", ObjectType: "reconcile_movement", ObjectID: id,
-			Before: map[string]any{"iuf": k.IUF, "linked_by": k.LinkedBy}, After: map[string]any{"iuf": k.CausaleIUF, "truncated": k.CausaleTruncated}})
-	})
+	_, err := m.unlinkMovement(ctx, id)
 	m.afterLink(w, r, id, "scollegato", err)
 }
 
 func (m *Module) afterLink(w http.ResponseWriter, r *http.Request, id, outcome string, err error) {
-	var le *ledger.LinkError
-	if errors.As(err, &le) {
-		err = errs.Field("iuf", "%s", le.Msg)
-	}
-	if err == nil {
-		err = m.scheduleClassify(r.Context())
-	}
 	if err != nil {
 		m.deps.Web.Error(w, r, err)
 		return

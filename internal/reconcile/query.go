@@ -25,6 +25,8 @@ type itemFilter struct {
 	// PSP matches the PSP's identifier or part of its name, on the receipt or
 	// the reporting flow of a payment, and on a flow.
 	PSP string
+	// Accertamento keeps the payments it holds (cancelled ones hold none).
+	Accertamento string
 }
 
 func filterFrom(q url.Values) itemFilter {
@@ -34,6 +36,7 @@ func filterFrom(q url.Values) itemFilter {
 	f.To, _ = time.Parse(time.DateOnly, q.Get("al"))
 	f.setAmount(q.Get("importo"))
 	f.PSP = strings.TrimSpace(q.Get("psp"))
+	f.Accertamento = q.Get("accertamento")
 	return f
 }
 
@@ -73,6 +76,7 @@ func (f itemFilter) Query() string {
 	set("nascosti", f.Hidden)
 	set("importo", f.AmountText)
 	set("psp", f.PSP)
+	set("accertamento", f.Accertamento)
 	if f.Anomalies {
 		v.Set("anomalie", "1")
 	}
@@ -130,6 +134,9 @@ func (f itemFilter) where() (string, []any) {
 		conds = append(conds, fmt.Sprintf(`((kind = 'payment' AND iuv IN (SELECT iuv FROM reconcile_receipt WHERE psp_id = $%[1]d OR LOWER(psp_name) LIKE $%[2]d
 			UNION SELECT r.iuv FROM reconcile_flow_row r JOIN reconcile_flow fl ON fl.id = r.flow_id WHERE fl.psp_id = $%[1]d OR LOWER(fl.psp_name) LIKE $%[2]d))
 			OR (kind = 'flow' AND key IN (SELECT iuf FROM reconcile_flow WHERE psp_id = $%[1]d OR LOWER(psp_name) LIKE $%[2]d)))`, a, b))
+	}
+	if f.Accertamento != "" {
+		add("kind = 'payment' AND key IN (SELECT payment_key FROM reconcile_accertamento_payment WHERE accertamento_id = ? AND active = TRUE)", f.Accertamento)
 	}
 	if len(conds) == 0 {
 		return "", nil

@@ -64,7 +64,7 @@ func (m *Module) itemSplit(ctx context.Context, it itemRow, data map[string]any)
 }
 
 // movementSplit splits a credit by hand over the flows the operator ticked
-// or typed; audited, undone by movementUnsplit.
+// or typed; undone by movementUnsplit.
 func (m *Module) movementSplit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.FormValue("movimento")
@@ -74,10 +74,63 @@ func (m *Module) movementSplit(w http.ResponseWriter, r *http.Request) {
 	}
 	iufs := append([]string{}, r.PostForm["iuf"]...)
 	iufs = append(iufs, strings.FieldsFunc(r.FormValue("iuf_elenco"), func(c rune) bool { return c == ',' || c == ';' || c == ' ' || c == '\n' || c == '\r' || c == '\t' })...)
-	p := auth.FromContext(ctx)
+	_, err := m.splitMovement(ctx, id, iufs)
+	m.afterLink(w, r, id, "ripartito", err)
+}
+
+// movementUnsplit undoes a split.
+func (m *Module) movementUnsplit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.FormValue("movimento")
+	_, err := m.unsplitMovement(ctx, id)
+	m.afterLink(w, r, id, "non-ripartito", err)
+}
+
+// The page and the API share these: each change is audited in the ledger's
+// transaction (whose events go to the outbox), and the reclassification is
+// scheduled once it is committed.
+
+// linkMovement links a movement by hand to one flow; a split credit must be
+// unsplit first.
+func (m *Module) linkMovement(ctx context.Context, id, iuf string) (ledger.Link, error) {
+	var k ledger.Link
 	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
-		s, err := m.ledger.SplitMovement(ctx, tx, id, iufs, p.Name)
-		if err != nil {
+		if s, err := m.ledger.SplitOf(ctx, tx, id); err != nil {
+			return err
+		} else if s != nil {
+			return errs.E(errs.ECONFLICT, "Il movimento è ripartito su più flussi: annulla prima la ripartizione")
+		}
+		var err error
+		if k, err = m.ledger.LinkMovement(ctx, tx, id, iuf, auth.FromContext(ctx).Name); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.link", ObjectType: "reconcile_movement", ObjectID: id,
+			Before: map[string]any{"iuf": k.CausaleIUF, "truncated": k.CausaleTruncated}, After: map[string]any{"iuf": k.IUF}})
+	})
+	return k, m.afterChange(ctx, err)
+}
+
+// unlinkMovement undoes a manual link and returns the link undone.
+func (m *Module) unlinkMovement(ctx context.Context, id string) (ledger.Link, error) {
+	var k ledger.Link
+	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if k, err = m.ledger.UnlinkMovement(ctx, tx, id, auth.FromContext(ctx).Name); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.unlink", ObjectType: "reconcile_movement", ObjectID: id,
+			Before: map[string]any{"iuf": k.IUF, "linked_by": k.LinkedBy}, After: map[string]any{"iuf": k.CausaleIUF, "truncated": k.CausaleTruncated}})
+	})
+	return k, m.afterChange(ctx, err)
+}
+
+// splitMovement splits a credit over the flows given; a choice that does not
+// add up is refused naming both sums and the difference in euro.
+func (m *Module) splitMovement(ctx context.Context, id string, iufs []string) (ledger.Split, error) {
+	var s ledger.Split
+	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if s, err = m.ledger.SplitMovement(ctx, tx, id, iufs, auth.FromContext(ctx).Name); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.split", ObjectType: "reconcile_movement", ObjectID: id,
@@ -89,26 +142,32 @@ func (m *Module) movementSplit(w http.ResponseWriter, r *http.Request) {
 		if sum.FlowsCents < sum.CreditCents {
 			more = "in meno"
 		}
-		err = errs.Field("iuf", "I flussi scelti sommano %s, l'accredito è di %s: %s %s. Scegli flussi che diano esattamente l'importo dell'accredito",
+		err = errs.E(errs.EINVALID, "I flussi scelti sommano %s, l'accredito è di %s: %s %s. Scegli flussi che diano esattamente l'importo dell'accredito",
 			web.Euro(sum.FlowsCents), web.Euro(sum.CreditCents), web.Euro(abs(sum.FlowsCents-sum.CreditCents)), more)
 	}
-	m.afterLink(w, r, id, "ripartito", err)
+	return s, m.afterChange(ctx, err)
 }
 
-// movementUnsplit undoes a split (audited).
-func (m *Module) movementUnsplit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id := r.FormValue("movimento")
-	p := auth.FromContext(ctx)
+// unsplitMovement undoes a split and returns the split undone.
+func (m *Module) unsplitMovement(ctx context.Context, id string) (ledger.Split, error) {
+	var s ledger.Split
 	err := m.deps.DB.Transact(ctx, func(tx *store.Tx) error {
-		s, err := m.ledger.UnsplitMovement(ctx, tx, id, p.Name)
-		if err != nil {
+		var err error
+		if s, err = m.ledger.UnsplitMovement(ctx, tx, id, auth.FromContext(ctx).Name); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{Action: "reconcile.unsplit", ObjectType: "reconcile_movement", ObjectID: id,
 			Before: map[string]any{"parts": s.Parts, "linked_by": s.LinkedBy}, After: map[string]any{"iuf": s.CausaleIUF, "truncated": s.CausaleTruncated}})
 	})
-	m.afterLink(w, r, id, "non-ripartito", err)
+	return s, m.afterChange(ctx, err)
+}
+
+// afterChange schedules the reclassification of a committed link or split.
+func (m *Module) afterChange(ctx context.Context, err error) error {
+	if err != nil {
+		return err
+	}
+	return m.scheduleClassify(ctx)
 }
 
 func abs(v int64) int64 {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -16,11 +16,6 @@ const (
 	EventMovementLinked   = "reconcile.movement_linked"
 	EventMovementUnlinked = "reconcile.movement_unlinked"
 )
-
-// LinkError is a link the ledger refuses; its message is for the operator.
-type LinkError struct{ Msg string }
-
-func (e *LinkError) Error() string { return e.Msg }
 
 // Link is a movement linked by hand to a flow.
 type Link struct {
@@ -58,14 +53,14 @@ func (l *Ledger) LinkMovement(ctx context.Context, tx *store.Tx, movementID, iuf
 	var iuv string
 	err := tx.QueryRowContext(ctx, "SELECT iuf, iuv, truncated FROM reconcile_movement WHERE id = $1", movementID).Scan(&k.CausaleIUF, &iuv, &k.CausaleTruncated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return k, &LinkError{"Movimento di tesoreria non trovato"}
+		return k, errs.E(errs.ENOTFOUND, "Movimento di tesoreria non trovato")
 	} else if err != nil {
 		return k, err
 	}
 	if old, err := l.LinkOf(ctx, tx, movementID); err != nil {
 		return k, err
 	} else if old != nil {
-		return k, &LinkError{fmt.Sprintf("Il movimento è già collegato al flusso %s: annulla prima quel collegamento", old.IUF)}
+		return k, errs.E(errs.ECONFLICT, "Il movimento è già collegato al flusso %s: annulla prima quel collegamento", old.IUF)
 	}
 	var code string
 	err = tx.QueryRowContext(ctx, "SELECT code FROM reconcile_item WHERE kind = $1 AND key = $2", match.KindMovement, movementID).Scan(&code)
@@ -73,14 +68,14 @@ func (l *Ledger) LinkMovement(ctx context.Context, tx *store.Tx, movementID, iuf
 		return k, err
 	}
 	if iuv != "" || (code != string(match.TESNoMatch) && code != string(match.TESNoIUFOrIUV)) {
-		return k, &LinkError{"Si collegano a mano solo i movimenti senza abbinamento (causale troncata o senza identificativo)"}
+		return k, errs.E(errs.ECONFLICT, "Si collegano a mano solo i movimenti senza abbinamento (causale troncata o senza identificativo)")
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_flow WHERE iuf = $1 AND is_current = TRUE", iuf).Scan(&n); err != nil {
 		return k, err
 	}
 	if n == 0 {
-		return k, &LinkError{fmt.Sprintf("Nessun flusso di rendicontazione caricato con identificativo %q", iuf)}
+		return k, errs.E(errs.EINVALID, "Nessun flusso di rendicontazione caricato con identificativo %q", iuf)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_link (movement_id, iuf, causale_iuf, causale_truncated, linked_by, linked_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, k.MovementID, k.IUF, k.CausaleIUF, k.CausaleTruncated, k.LinkedBy, k.LinkedAt); err != nil {
@@ -103,7 +98,7 @@ func (l *Ledger) UnlinkMovement(ctx context.Context, tx *store.Tx, movementID, a
 		return Link{}, err
 	}
 	if k == nil {
-		return Link{}, &LinkError{"Il movimento non è collegato a mano a nessun flusso"}
+		return Link{}, errs.E(errs.ENOTFOUND, "Il movimento non è collegato a mano a nessun flusso")
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE reconcile_movement SET iuf = $1, truncated = $2 WHERE id = $3", k.CausaleIUF, k.CausaleTruncated, movementID); err != nil {
 		return *k, err

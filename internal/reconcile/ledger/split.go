@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -95,26 +96,26 @@ func (l *Ledger) SplitMovement(ctx context.Context, tx *store.Tx, movementID str
 		iufs = iufs[1:]
 	}
 	if len(iufs) < 2 {
-		return s, &LinkError{"Per ripartire un accredito scegli almeno due flussi (per uno solo usa «Collega»)"}
+		return s, errs.E(errs.EINVALID, "Per ripartire un accredito scegli almeno due flussi (per uno solo usa «Collega»)")
 	}
 	var iuv string
 	var credit int64
 	err := tx.QueryRowContext(ctx, "SELECT iuf, iuv, truncated, amount_cents FROM reconcile_movement WHERE id = $1",
 		movementID).Scan(&s.CausaleIUF, &iuv, &s.CausaleTruncated, &credit)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s, &LinkError{"Movimento di tesoreria non trovato"}
+		return s, errs.E(errs.ENOTFOUND, "Movimento di tesoreria non trovato")
 	} else if err != nil {
 		return s, err
 	}
 	if old, err := l.LinkOf(ctx, tx, movementID); err != nil {
 		return s, err
 	} else if old != nil {
-		return s, &LinkError{fmt.Sprintf("Il movimento è collegato al flusso %s: annulla prima quel collegamento", old.IUF)}
+		return s, errs.E(errs.ECONFLICT, "Il movimento è collegato al flusso %s: annulla prima quel collegamento", old.IUF)
 	}
 	if old, err := l.SplitOf(ctx, tx, movementID); err != nil {
 		return s, err
 	} else if old != nil {
-		return s, &LinkError{"Il movimento è già ripartito: annulla prima la ripartizione"}
+		return s, errs.E(errs.ECONFLICT, "Il movimento è già ripartito: annulla prima la ripartizione")
 	}
 	var code string
 	err = tx.QueryRowContext(ctx, "SELECT code FROM reconcile_item WHERE kind = $1 AND key = $2", match.KindMovement, movementID).Scan(&code)
@@ -122,14 +123,14 @@ func (l *Ledger) SplitMovement(ctx context.Context, tx *store.Tx, movementID str
 		return s, err
 	}
 	if iuv != "" || !slices.Contains(splittable, match.Code(code)) {
-		return s, &LinkError{"Si ripartiscono a mano solo gli accrediti senza IUV non abbinati o di importo diverso dal flusso"}
+		return s, errs.E(errs.ECONFLICT, "Si ripartiscono a mano solo gli accrediti senza IUV non abbinati o di importo diverso dal flusso")
 	}
 	var sum int64
 	for _, iuf := range iufs {
 		var total, credited int64
 		err := tx.QueryRowContext(ctx, "SELECT total_cents FROM reconcile_flow WHERE iuf = $1 AND is_current = TRUE", iuf).Scan(&total)
 		if errors.Is(err, sql.ErrNoRows) {
-			return s, &LinkError{fmt.Sprintf("Nessun flusso di rendicontazione caricato con identificativo %q", iuf)}
+			return s, errs.E(errs.EINVALID, "Nessun flusso di rendicontazione caricato con identificativo %q", iuf)
 		} else if err != nil {
 			return s, err
 		}
@@ -139,7 +140,7 @@ func (l *Ledger) SplitMovement(ctx context.Context, tx *store.Tx, movementID str
 			return s, err
 		}
 		if total-credited <= 0 {
-			return s, &LinkError{fmt.Sprintf("Il flusso %s risulta già riversato per intero", iuf)}
+			return s, errs.E(errs.EINVALID, "Il flusso %s risulta già riversato per intero", iuf)
 		}
 		s.Parts = append(s.Parts, SplitPart{IUF: iuf, AmountCents: total - credited})
 		sum += total - credited
@@ -169,7 +170,7 @@ func (l *Ledger) UnsplitMovement(ctx context.Context, tx *store.Tx, movementID, 
 		return Split{}, err
 	}
 	if s == nil {
-		return Split{}, &LinkError{"Il movimento non è ripartito su più flussi"}
+		return Split{}, errs.E(errs.ENOTFOUND, "Il movimento non è ripartito su più flussi")
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE reconcile_movement SET iuf = $1, truncated = $2 WHERE id = $3", s.CausaleIUF, s.CausaleTruncated, movementID); err != nil {
 		return *s, err
