@@ -3,6 +3,7 @@ package kerneltest
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,13 +62,26 @@ func (a *App) SetSession(tok string) chromedp.Action[chromedp.Void] {
 }
 
 // Screenshot saves a full-page PNG to path (for a person to look at).
+//
+// A page being replaced by a navigation has no layout for a moment
+// ("Cannot take screenshot with 0 width"), seen in CI when the selector
+// awaited before the screenshot was on both pages: it waits that out.
 func Screenshot(path string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		buf, err := chromedp.FullScreenshot(100)(ctx, t)
-		if err != nil {
-			return chromedp.Void{}, err
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			buf, err := chromedp.FullScreenshot(100)(ctx, t)
+			if err == nil {
+				return chromedp.Void{}, os.WriteFile(path, buf, 0o644)
+			}
+			if !strings.Contains(err.Error(), "0 width") || time.Now().After(deadline) {
+				return chromedp.Void{}, err
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
-		return chromedp.Void{}, os.WriteFile(path, buf, 0o644)
 	}
 }
 
