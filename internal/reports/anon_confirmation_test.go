@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"mime/quotedprintable"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,8 +13,6 @@ import (
 
 	"github.com/arengo-pa/arengo/internal/events"
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
-	"github.com/arengo-pa/arengo/internal/notify"
-	"github.com/arengo-pa/arengo/internal/portal"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
@@ -25,19 +22,8 @@ var confirmLinkRE = regexp.MustCompile(`/segnalazioni-conferma/[A-Za-z0-9_-]+`)
 // citizen journey, waits for the confirmation e-mail in the hub's SMTP
 // simulator, opens the link in it and checks the report becomes public.
 func TestAnonymousReportConfirmationEmail(t *testing.T) {
-	hub := notify.New(notify.Config{PollDelay: 50 * time.Millisecond})
-	m := New()
-	app := kerneltest.New(t, portal.New(), hub, m)
-	kerneltest.Eventually(t, 10*time.Second, "app ready", func() bool {
-		resp, err := http.Get(app.URL + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
-	e := &env{app: app, mod: m, svc: m.svc}
-	seedCategories(t, e)
+	e := fullEnv(t)
+	app, m, hub := e.app, e.mod, e.hub
 
 	c := app.Client(t)
 	number := fileReport(t, e, c, url.Values{"category": {"rifiuti"}, "title": {"Sacchi davanti alla scuola"}, "details": {"Tre sacchi"},

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
-	"github.com/arengo-pa/arengo/internal/notify"
-	"github.com/arengo-pa/arengo/internal/portal"
 	"github.com/arengo-pa/arengo/internal/reports/workflow"
 	"github.com/arengo-pa/arengo/internal/web"
 )
@@ -88,19 +86,8 @@ func TestAnonymousJourneyInEnglish(t *testing.T) {
 // state-change e-mails the reporter gets once the address is confirmed
 // (but not "has it been fixed?", whose answer needs a login).
 func TestAnonymousEnglishEmails(t *testing.T) {
-	hub := notify.New(notify.Config{PollDelay: 50 * time.Millisecond})
-	m := New()
-	app := kerneltest.New(t, portal.New(), hub, m)
-	kerneltest.Eventually(t, 10*time.Second, "app ready", func() bool {
-		resp, err := http.Get(app.URL + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
-	e := &env{app: app, mod: m, svc: m.svc}
-	seedCategories(t, e)
+	e := fullEnv(t)
+	app, hub := e.app, e.hub
 	const addr = "anne.smith@example.org"
 	c := app.Client(t)
 	u, _ := url.Parse(app.URL)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/arengo-pa/arengo/internal/kernel/kerneltest"
+	"github.com/arengo-pa/arengo/internal/notify"
 	"github.com/arengo-pa/arengo/internal/reports/open311"
 )
 
@@ -16,6 +17,7 @@ type env struct {
 	app *kerneltest.App
 	mod *Module
 	svc *Service
+	hub *notify.Module // set by fullEnv
 }
 
 func newEnv(t *testing.T) *env {

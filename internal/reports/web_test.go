@@ -30,8 +30,8 @@ const (
 // notification hub.
 func fullEnv(t *testing.T) *env {
 	t.Helper()
-	m := New()
-	app := kerneltest.New(t, portal.New(), notify.New(notify.Config{PollDelay: 50 * time.Millisecond}), m)
+	m, hub := New(), notify.New(notify.Config{PollDelay: 50 * time.Millisecond})
+	app := kerneltest.New(t, portal.New(), hub, m)
 	kerneltest.Eventually(t, 10*time.Second, "app ready", func() bool {
 		resp, err := http.Get(app.URL + "/readyz")
 		if err != nil {
@@ -40,7 +40,7 @@ func fullEnv(t *testing.T) *env {
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	})
-	e := &env{app: app, mod: m, svc: m.svc}
+	e := &env{app: app, mod: m, svc: m.svc, hub: hub}
 	seedCategories(t, e)
 	return e
 }
