@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/arengo-pa/arengo/internal/audit"
 	"github.com/arengo-pa/arengo/internal/auth"
@@ -73,7 +74,7 @@ func (m *Module) movementSplit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	iufs := append([]string{}, r.PostForm["iuf"]...)
-	iufs = append(iufs, strings.FieldsFunc(r.FormValue("iuf_elenco"), func(c rune) bool { return c == ',' || c == ';' || c == ' ' || c == '\n' || c == '\r' || c == '\t' })...)
+	iufs = append(iufs, strings.FieldsFunc(r.FormValue("iuf_elenco"), func(c rune) bool { return c == ',' || c == ';' || unicode.IsSpace(c) })...)
 	_, err := m.splitMovement(ctx, id, iufs)
 	m.afterLink(w, r, id, "ripartito", err)
 }
@@ -138,12 +139,12 @@ func (m *Module) splitMovement(ctx context.Context, id string, iufs []string) (l
 	})
 	var sum *ledger.SplitSumError
 	if errors.As(err, &sum) {
-		more := "in più"
-		if sum.FlowsCents < sum.CreditCents {
-			more = "in meno"
+		diff, more := sum.FlowsCents-sum.CreditCents, "in più"
+		if diff < 0 {
+			diff, more = -diff, "in meno"
 		}
 		err = errs.E(errs.EINVALID, "I flussi scelti sommano %s, l'accredito è di %s: %s %s. Scegli flussi che diano esattamente l'importo dell'accredito",
-			web.Euro(sum.FlowsCents), web.Euro(sum.CreditCents), web.Euro(abs(sum.FlowsCents-sum.CreditCents)), more)
+			web.Euro(sum.FlowsCents), web.Euro(sum.CreditCents), web.Euro(diff), more)
 	}
 	return s, m.afterChange(ctx, err)
 }
@@ -168,11 +169,4 @@ func (m *Module) afterChange(ctx context.Context, err error) error {
 		return err
 	}
 	return m.scheduleClassify(ctx)
-}
-
-func abs(v int64) int64 {
-	if v < 0 {
-		return -v
-	}
-	return v
 }

@@ -329,3 +329,21 @@ func TestListIndexConcurrentPages(t *testing.T) {
 		}
 	}
 }
+
+// A process builds its listing index as it starts, from the rows already
+// there, without waiting for a listing to ask.
+func TestListIndexBuiltAtStart(t *testing.T) {
+	a := newEnv(t)
+	if _, err := a.svc.Create(context.Background(), NewReport{CategoryCode: "rifiuti", Title: "Prima", Details: "Dettagli",
+		Address: "Via Roma 1", Answers: map[string][]string{"pericolo": {"no"}}, Channel: "web",
+		Reporter: Reporter{Kind: ByCitizen, FiscalCode: "RSSMRA80A01H501U"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := another(t, a)
+	x := &b.svc.frags.index
+	kerneltest.Eventually(t, 10*time.Second, "index built at start", func() bool {
+		x.mu.RLock()
+		defer x.mu.RUnlock()
+		return x.loaded && len(x.rows) == 1
+	})
+}
