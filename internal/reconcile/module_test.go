@@ -325,6 +325,34 @@ func TestUploadClassifyAndBackOffice(t *testing.T) {
 		t.Fatal("unknown PSP matched items")
 	}
 
+	// Search by IUV, IUF or key finds exactly the items whose iuv, iuf or key
+	// is the text searched (looked up through indexes, not by the scan this
+	// compares with).
+	searches := []string{piuv, pkey, "nessun-iuv-cosi"}
+	for _, q := range []string{"SELECT key FROM reconcile_item WHERE kind = 'flow' ORDER BY key LIMIT 2",
+		"SELECT key FROM reconcile_item WHERE kind = 'movement' ORDER BY key LIMIT 2",
+		"SELECT iuv FROM reconcile_item WHERE kind = 'movement' AND iuv <> '' ORDER BY key LIMIT 2",
+		"SELECT iuf FROM reconcile_item WHERE kind = 'movement' AND iuf <> '' ORDER BY key DESC LIMIT 2",
+		"SELECT iuv FROM reconcile_item WHERE kind = 'payment' AND code = 'IUD_NO_RT' ORDER BY key LIMIT 1",
+	} {
+		vals, err := store.Column[string](context.Background(), app.Deps.DB, q)
+		if err != nil || len(vals) == 0 {
+			t.Fatalf("%s: %v %v", q, vals, err)
+		}
+		searches = append(searches, vals...)
+	}
+	for _, s := range searches {
+		want := count(t, app, "SELECT COUNT(*) FROM reconcile_item WHERE iuv = $1 OR iuf = $1 OR key = $1", s)
+		if total, _ := items("search=" + url.QueryEscape(s)); total != want {
+			t.Errorf("search %q: %d items, want %d", s, total, want)
+		}
+	}
+	if want := count(t, app, "SELECT COUNT(*) FROM reconcile_item WHERE (iuv = $1 OR iuf = $1 OR key = $1) AND code = 'RT_IUF_TES'", searches[3]); want == 0 {
+		t.Fatalf("flow %s has no RT_IUF_TES payment", searches[3])
+	} else if total, _ := items("code=RT_IUF_TES&search=" + url.QueryEscape(searches[3])); total != want {
+		t.Errorf("search %q with code: %d items, want %d", searches[3], total, want)
+	}
+
 	req, _ = http.NewRequest("POST", app.URL+"/api/v1/reconcile/files?name=x.xml", strings.NewReader("<x/>"))
 	req.Header.Set("Authorization", "Bearer "+key1)
 	req.Header.Set("Content-Type", "application/octet-stream")
