@@ -144,18 +144,17 @@ func (f itemFilter) where() (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+const itemKinds = "'" + match.KindFlow + "', '" + match.KindMovement + "', '" + match.KindPayment + "'"
+
 // searchCandidates are the keys of the items a search by IUV, IUF or key can
 // match, found through indexes: the items table has none on iuv or iuf (each
 // would cost every classification), so the condition alone scans it. A
 // payment's key is its IUV and "/", so its items lie in [IUV+"/", IUV+"0");
-// the payments reported in a flow are found through the flow's rows, the
-// movements through their own IUV and IUF indexes. With the kinds listed, both
+// a flow's payments are keyed by its rows' IUV and transfer index; movements
+// are found through their own IUV and IUF indexes. With the kinds listed, both
 // engines look each candidate up in the primary key. "%[1]d" is the parameter.
-const itemKinds = "'" + match.KindFlow + "', '" + match.KindMovement + "', '" + match.KindPayment + "'"
-
 const searchCandidates = `SELECT i.key FROM reconcile_item i WHERE i.kind = 'payment' AND i.key >= $%[1]d || '/' AND i.key < $%[1]d || '0'
-	UNION ALL SELECT i.key FROM reconcile_flow f JOIN reconcile_flow_row r ON r.flow_id = f.id
-		JOIN reconcile_item i ON i.kind = 'payment' AND i.key >= r.iuv || '/' AND i.key < r.iuv || '0' WHERE f.iuf = $%[1]d
+	UNION ALL SELECT r.iuv || '/' || CAST(r.transfer_index AS TEXT) FROM reconcile_flow f JOIN reconcile_flow_row r ON r.flow_id = f.id WHERE f.iuf = $%[1]d
 	UNION ALL SELECT m.id FROM reconcile_movement m WHERE m.iuv = $%[1]d
 	UNION ALL SELECT m.id FROM reconcile_movement m WHERE m.iuf = $%[1]d
 	UNION ALL SELECT $%[1]d`
