@@ -281,8 +281,12 @@ func TestAccertamentoLifecycle(t *testing.T) {
 		t.Fatalf("API items of the cancelled accertamento: %d, %d", code, items.Total)
 	}
 	if _, body := get(t, c, app.URL+"/admin/riconciliazione/voci?accertamento="+id); !strings.Contains(body, `id="filtro-accertamento"`) ||
-		!strings.Contains(body, ">"+latest+"<") || !strings.Contains(body, `name="accertamento" value="`+id+`"`) {
+		!strings.Contains(body, ">"+latest+"<") || !strings.Contains(body, `<option value="`+id+`" selected>`) {
 		t.Fatal("items page filtered by accertamento: filter not shown or kept, or its latest payment missing")
+	}
+	// The list's own form offers every recent accertamento, the cancelled one too.
+	if _, body := get(t, c, app.URL+"/admin/riconciliazione/voci"); !strings.Contains(body, `<option value="`+id+`">`) || !strings.Contains(body, `<option value="`+second+`">`) {
+		t.Fatal("items page: accertamenti not offered by the filter")
 	}
 	if _, body := get(t, c, page); !strings.Contains(body, `href="/admin/riconciliazione/voci?accertamento=`+id+`"`) {
 		t.Fatal("accertamento page: no link to its items")

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,8 +72,25 @@ func (m *Module) renderItems(w http.ResponseWriter, r *http.Request, f itemFilte
 		m.deps.Web.Error(w, r, err)
 		return
 	}
-	m.deps.Web.Render(w, r, m.pages.items, map[string]any{"Title": title, "Filter": f, "Items": items, "Total": total, "Pager": pager, "Codes": match.AllCodes})
+	// The most recent accertamenti, to filter by one from the form.
+	accertamenti, err := m.accertamenti(ctx, accertamentoFilter{}, accertamentiInFilter, 0)
+	if err != nil {
+		m.deps.Web.Error(w, r, err)
+		return
+	}
+	if f.Accertamento != "" && !slices.ContainsFunc(accertamenti, func(a Accertamento) bool { return a.ID == f.Accertamento }) {
+		// An older one, reached from its page, stays selected.
+		if a, err := m.Accertamento(ctx, f.Accertamento); err == nil {
+			accertamenti = append(accertamenti, a)
+		}
+	}
+	m.deps.Web.Render(w, r, m.pages.items, map[string]any{"Title": title, "Filter": f, "Items": items, "Total": total, "Pager": pager, "Codes": match.AllCodes,
+		"Accertamenti": accertamenti})
 }
+
+// accertamentiInFilter bounds the accertamenti offered by the items' filter;
+// an older one is reached from its own page.
+const accertamentiInFilter = 200
 
 // movementRow is a treasury movement shown next to its item.
 type movementRow struct {
