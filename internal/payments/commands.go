@@ -73,13 +73,14 @@ func cmdSimulator(ctx context.Context, _ *kernel.Deps, args []string) error {
 	fs := flag.NewFlagSet("pagopa-sim", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:8091", "indirizzo di ascolto")
 	dir := fs.String("dir", "data/pagopa-sim", "cartella del giornale e dei flussi (fdr/, opi/)")
+	files := fs.String("files", "", "cartella dove scrivere i flussi di fine giornata, tutti insieme (vuota: fdr/ e opi/ di -dir)")
 	receiptURL := fs.String("receipt-url", "http://localhost:8080/api/v1/payments/receipts", "dove consegnare le ricevute")
 	receiptKey := fs.String("receipt-key", os.Getenv("ARENGO_PAGOPA_SIM_RECEIPT_KEY"), "chiave API (permesso payments.receipts) per le ricevute")
 	key := fs.String("subscription-key", "", "Ocp-Apim-Subscription-Key richiesta alle chiamate GPD (vuota: nessuna)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	sim, err := pagopasim.New(pagopasim.Config{ReceiptURL: *receiptURL, ReceiptToken: *receiptKey, SubscriptionKey: *key, Dir: *dir})
+	sim, err := pagopasim.New(pagopasim.Config{ReceiptURL: *receiptURL, ReceiptToken: *receiptKey, SubscriptionKey: *key, Dir: *dir, FilesDir: *files})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,10 @@ import (
 	"github.com/arengo-pa/arengo/internal/payments/iuv"
 )
 
+// DefaultFiscalCode is the creditor's fiscal code when ARENGO_PAGOPA_FISCAL_CODE
+// is not set: the demo's comune.
+const DefaultFiscalCode = "00644060287"
+
 // Settings of the payments module, read from ARENGO_PAGOPA_* variables.
 type Settings struct {
 	CreditorCF    string // the comune's fiscal code (11 digits)
@@ -23,7 +27,11 @@ type Settings struct {
 	CheckoutURL   string // where citizens pay; the simulator's /checkout in the demo
 	PostalAccount string // postal current account: adds the Poste slip to notices
 	PosteAuth     string
-	SimDir        string // directory of the in-process simulator's journal and flows
+	SimDir        string // ARENGO_PAGOPA_SIM_DIR: the in-process simulator's journal and flows
+	// SimFiles (ARENGO_PAGOPA_SIM_FILES), when set, receives the simulator's
+	// end-of-day FdR and treasury journals, flat, instead of SimDir/fdr and
+	// SimDir/opi: the demo points it at the reconciliation's watched folder.
+	SimFiles string
 	// Sim runs the pagoPA simulator in-process (default in the demo when no GPD URL is set).
 	Sim bool
 }
@@ -38,7 +46,7 @@ func loadSettings(c *config.Config) (Settings, error) {
 		return def
 	}
 	s := Settings{
-		CreditorCF:    env("ARENGO_PAGOPA_FISCAL_CODE", "00644060287"),
+		CreditorCF:    env("ARENGO_PAGOPA_FISCAL_CODE", DefaultFiscalCode),
 		CreditorName:  env("ARENGO_PAGOPA_CREDITOR_NAME", c.Comune),
 		Office:        env("ARENGO_PAGOPA_OFFICE", "Servizi finanziari"),
 		Info:          env("ARENGO_PAGOPA_INFO", ""),
@@ -49,6 +57,7 @@ func loadSettings(c *config.Config) (Settings, error) {
 		PostalAccount: env("ARENGO_PAGOPA_POSTAL_ACCOUNT", ""),
 		PosteAuth:     env("ARENGO_PAGOPA_POSTE_AUTH", ""),
 		SimDir:        env("ARENGO_PAGOPA_SIM_DIR", c.DataDir+"/pagopa-sim"),
+		SimFiles:      env("ARENGO_PAGOPA_SIM_FILES", ""),
 	}
 	seg, err := strconv.Atoi(env("ARENGO_PAGOPA_SEGREGATION", "1"))
 	if err != nil {

@@ -62,9 +62,9 @@ type flow struct {
 // CloseDay reports every transfer paid on day (UTC) and not reported yet: one
 // FdR per (PSP, beneficiary), settled the next day, and one giornale di cassa
 // per beneficiary listing the PSPs' credit transfers. It returns the files written
-// under Dir/fdr and Dir/opi. Closing the same day again writes nothing new.
+// (see outPath). Closing the same day again writes only what was paid since.
 func (s *Sim) CloseDay(day time.Time) ([]string, error) {
-	if s.cfg.Dir == "" {
+	if s.cfg.Dir == "" && s.cfg.FilesDir == "" {
 		return nil, fmt.Errorf("pagopa-sim: nessuna cartella configurata per i flussi")
 	}
 	day = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
@@ -108,7 +108,7 @@ func (s *Sim) CloseDay(day time.Time) ([]string, error) {
 		}
 		f.fdr.NumeroTotalePagamenti = len(f.fdr.DatiSingoliPagamenti)
 		f.fdr.ImportoTotalePagamenti = gpd.Decimal(f.cents)
-		path := filepath.Join(s.cfg.Dir, "fdr", f.fdr.IdentificativoFlusso+".xml")
+		path := s.outPath("fdr", f.fdr.IdentificativoFlusso+".xml")
 		if err := writeXML(path, f.fdr); err != nil {
 			return files, err
 		}
@@ -156,6 +156,24 @@ func (s *Sim) markReported(groups map[[2]string][]*payment) {
 			recompute(pos)
 		}
 	}
+}
+
+// FilesDir is the folder of the end-of-day files: FilesDir, or Dir/fdr and
+// Dir/opi named by Dir.
+func (s *Sim) FilesDir() string {
+	if s.cfg.FilesDir != "" {
+		return s.cfg.FilesDir
+	}
+	return s.cfg.Dir
+}
+
+// outPath is where an end-of-day file goes: FilesDir itself when set, else
+// Dir/fdr or Dir/opi (sub).
+func (s *Sim) outPath(sub, name string) string {
+	if s.cfg.FilesDir != "" {
+		return filepath.Join(s.cfg.FilesDir, name)
+	}
+	return filepath.Join(s.cfg.Dir, sub, name)
 }
 
 func writeXML(path string, v any) error {

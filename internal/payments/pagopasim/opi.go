@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -156,7 +155,9 @@ func (s *Sim) writeJournals(day, settle time.Time, flows []flow) ([]string, erro
 			},
 			SignatureValue: base64.StdEncoding.EncodeToString([]byte("pagopa-sim: non firmato")),
 		}
-		path := filepath.Join(s.cfg.Dir, "opi", fmt.Sprintf("GDC_%s_%s.xml", ben, settle.Format("20060102")))
+		// The first movement's number tells apart the journals of a day closed
+		// twice (the demo's button), which would otherwise overwrite each other.
+		path := s.outPath("opi", fmt.Sprintf("GDC_%s_%s_%06d.xml", ben, settle.Format("20060102"), conto.Movimenti[0].Numero))
 		if err := writeXML(path, g); err != nil {
 			return files, err
 		}

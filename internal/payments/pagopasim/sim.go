@@ -28,6 +28,9 @@ type Config struct {
 	SubscriptionKey string
 	// Dir holds the journal and receives the end-of-day files (fdr/, opi/).
 	Dir string
+	// FilesDir, when set, receives the end-of-day files instead, all in the
+	// folder itself: the demo points it at the reconciliation's watched folder.
+	FilesDir string
 	// Treasury data printed in the giornale di cassa.
 	TreasuryABI string // 5 digits
 	EnteCode    string // SIOPE+ ente code, 6 characters [A-Z0-9]

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -241,6 +242,21 @@ func TestEndOfDayFilesAreValid(t *testing.T) {
 	if err != nil || len(again) != 0 {
 		t.Errorf("closing twice wrote %v %v", again, err)
 	}
+	// A payment after the close: closing the day once more reports it in a
+	// journal of its own, beside (not over) the first one.
+	p, _ := c.Create(ctx, org, position("D", 400, 1, false), true)
+	if _, err := s.Pay(ctx, org, p.PaymentOption[0].NAV, PSPs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	late, err := s.CloseDay(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC))
+	if err != nil || len(late) != 4 {
+		t.Fatalf("closing after a new payment: %v %v", late, err)
+	}
+	for _, f := range late {
+		if slices.Contains(files, f) {
+			t.Errorf("%s written twice", f)
+		}
+	}
 }
 
 func TestJournalSurvivesRestart(t *testing.T) {
@@ -249,7 +265,10 @@ func TestJournalSurvivesRestart(t *testing.T) {
 	p, _ := c.Create(ctx, org, position("J", 400, 1, false), true)
 	s.Pay(ctx, org, p.PaymentOption[0].NAV, PSPs[0].ID)
 	s.Close()
-	again, err := New(Config{Dir: s.cfg.Dir})
+	// Restarted with FilesDir (the demo's watched folder): the files land
+	// there, flat, and no temporary file is left behind.
+	flat := t.TempDir()
+	again, err := New(Config{Dir: s.cfg.Dir, FilesDir: flat})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,8 +276,25 @@ func TestJournalSurvivesRestart(t *testing.T) {
 	if got, ok := again.Position(org, "J"); !ok || got.Status != gpd.StatusPaid {
 		t.Fatalf("after restart: %+v", got)
 	}
-	if files, err := again.CloseDay(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)); err != nil || len(files) != 4 {
-		t.Errorf("end of day after restart: %v %v", files, err)
+	files, err := again.CloseDay(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC))
+	if err != nil || len(files) != 4 {
+		t.Fatalf("end of day after restart: %v %v", files, err)
+	}
+	entries, _ := os.ReadDir(flat)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	for _, f := range files {
+		if filepath.Dir(f) != flat {
+			t.Errorf("%s not in %s", f, flat)
+		}
+	}
+	if len(names) != 4 {
+		t.Errorf("files in %s: %v", flat, names)
+	}
+	if _, err := os.Stat(filepath.Join(s.cfg.Dir, "fdr")); err == nil {
+		t.Errorf("files written under %s/fdr too", s.cfg.Dir)
 	}
 }
 
