@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/kernel"
@@ -58,8 +59,12 @@ func (m *Module) scanInbox(ctx context.Context, dir string) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		// Hidden and ".tmp" names are files still being written: writers
+		// (the pagoPA simulator among them) rename them when complete, and
+		// one left behind by a crash must not be taken once it is old.
 		info, err := e.Info()
-		if err != nil || !info.Mode().IsRegular() || e.Name()[0] == '.' || time.Since(info.ModTime()) < settle {
+		if err != nil || !info.Mode().IsRegular() || e.Name()[0] == '.' || strings.HasSuffix(e.Name(), ".tmp") ||
+			time.Since(info.ModTime()) < settle {
 			continue
 		}
 		path := filepath.Join(dir, e.Name())

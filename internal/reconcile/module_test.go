@@ -399,6 +399,7 @@ func TestReceiptEventAndLateFlow(t *testing.T) {
 		os.Chtimes(p, old, old)
 	}
 	writeOld("fdr.xml", fdr.Bytes())
+	writeOld("altro.xml.tmp", fdr.Bytes()) // a writer's temporary file, left behind
 	writeOld("rotto.xml", []byte("<FlussoRiversamento><versioneOggetto>9</versioneOggetto>"))
 	kerneltest.Eventually(t, 30*time.Second, "late FdR reported the payment", func() bool { return code() == "RT_IUF" })
 	kerneltest.Eventually(t, 10*time.Second, "bad file set aside with its reason", func() bool {
@@ -407,6 +408,9 @@ func TestReceiptEventAndLateFlow(t *testing.T) {
 	})
 	if _, err := os.Stat(filepath.Join(inbox, "caricati", "fdr.xml")); err != nil {
 		t.Fatal("loaded file not moved to caricati")
+	}
+	if _, err := os.Stat(filepath.Join(inbox, "altro.xml.tmp")); err != nil {
+		t.Fatal("a temporary file was taken from the inbox")
 	}
 	csv := "de_anno_bolletta;cod_bolletta;dt_contabile;de_denominazione;de_causale;num_importo;dt_valuta\n" +
 		"2026;77;2026-11-25;POSTE ITALIANE;/PUR/LGPE- RIVERSAMENTO/URI/2026-11-25BPPIITRRXXX-0000000001;125.50;2026-11-25\n"
