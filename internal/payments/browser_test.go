@@ -59,6 +59,21 @@ func TestBrowserCitizenPays(t *testing.T) {
 	if !strings.Contains(body, "Pagato il") || !strings.Contains(body, "Scarica la ricevuta") {
 		t.Errorf("the paid notice is not listed as paid:\n%s", body)
 	}
+
+	// Staff close the simulated day from the back office instead of waiting
+	// for midnight: the simulator writes the day's flows and journals.
+	kerneltest.Do(t, ctx, "closing the simulated day", app.SetSession(app.StaffSession(t, "operatore", payments.PermManage)),
+		chromedp.Navigate(app.URL+"/admin/pagamenti"),
+		kerneltest.AwaitVisible(chromedp.CSS("#chiudi-giornata")),
+		kerneltest.Screenshot("/tmp/payments-sim-close-day.png"))
+	kerneltest.AssertAccessible(t, ctx, "/admin/pagamenti with the simulator")
+	kerneltest.Do(t, ctx, "closing the simulated day", chromedp.Click(chromedp.CSS("#chiudi-giornata")),
+		kerneltest.AwaitVisible(chromedp.CSS("#file-scritti")),
+		kerneltest.Screenshot("/tmp/payments-sim-day-closed.png"))
+	kerneltest.AssertAccessible(t, ctx, "day closed")
+	if n, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#file-scritti"))); err != nil || n == "0" {
+		t.Errorf("files written at the end of the day: %q %v", n, err)
+	}
 }
 
 // Staff find a citizen's positions and open one.

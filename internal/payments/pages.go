@@ -3,7 +3,7 @@ package payments
 import "github.com/arengo-pa/arengo/internal/web"
 
 type pages struct {
-	list, totals, newPos, detail, imports, importOne, panel *web.Page
+	list, totals, newPos, detail, imports, importOne, panel, simDay *web.Page
 }
 
 func parsePages(w *web.Server) pages {
@@ -16,6 +16,7 @@ func parsePages(w *web.Server) pages {
 		imports:   t("staff_imports.html"),
 		importOne: t("staff_import.html"),
 		panel:     t("panel.html"),
+		simDay:    t("staff_simday.html"),
 	}
 }
 
@@ -52,4 +53,12 @@ var messages = map[string]web.Msg{
 	"payments.notices_pdf":           {IT: "Avvisi in un unico PDF", EN: "Notices in one PDF"},
 	"payments.notices_pdf_duplex":    {IT: "Unico PDF per stampa fronte/retro", EN: "One PDF for double-sided printing"},
 	"payments.no_results":            {IT: "Nessuna posizione trovata.", EN: "No positions found."},
+	"payments.sim_close_day":         {IT: "Chiudi ora la giornata del simulatore pagoPA", EN: "Close the pagoPA simulator's day now"},
+	"payments.sim_close_day_help":    {IT: "Demo: il simulatore scrive subito i flussi di rendicontazione (FdR) e i giornali di cassa dei pagamenti di oggi, senza attendere la mezzanotte (UTC).", EN: "Demo: the simulator writes today's reporting flows (FdR) and treasury journals now, without waiting for midnight (UTC)."},
+	"payments.sim_day_closed":        {IT: "Giornata del simulatore pagoPA chiusa", EN: "pagoPA simulator's day closed"},
+	"payments.sim_day":               {IT: "Giornata (UTC)", EN: "Day (UTC)"},
+	"payments.sim_files_written":     {IT: "File scritti", EN: "Files written"},
+	"payments.sim_folder":            {IT: "Cartella", EN: "Folder"},
+	"payments.sim_next":              {IT: "Se la cartella è quella sorvegliata dalla riconciliazione (come nella demo), i file vengono caricati entro pochi secondi: i risultati sono in Riconciliazione. I flussi di rendicontazione destinati a un altro ente (per esempio per la quota della provincia) vengono scartati, con il motivo.", EN: "If the folder is the one the reconciliation watches (as in the demo), the files are loaded within a few seconds: see Reconciliation. Reporting flows addressed to another ente (such as the provincia's share) are set aside, with the reason."},
+	"payments.sim_nothing":           {IT: "Nessun pagamento da rendicontare dall'ultima chiusura: nessun file scritto.", EN: "No payments to report since the last close: no files written."},
 }

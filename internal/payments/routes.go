@@ -29,4 +29,5 @@ func (m *Module) routes(w *web.Server) {
 	w.HandleFunc("GET /admin/pagamenti/posizioni/{id}/avviso.pdf", manage, m.staffNotice)
 	w.HandleFunc("POST /admin/pagamenti/posizioni/{id}/pubblica", manage, m.staffPublish)
 	w.HandleFunc("POST /admin/pagamenti/posizioni/{id}/annulla", manage, m.staffCancel)
+	w.HandleFunc("POST /admin/pagamenti/simulatore/chiudi-giornata", manage, m.staffCloseSimDay)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/arengo-pa/arengo/internal/payments/gpd"
 	"github.com/arengo-pa/arengo/internal/payments/ident"
 	"github.com/arengo-pa/arengo/internal/payments/iuv"
+	"github.com/arengo-pa/arengo/internal/payments/pagopasim"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
@@ -28,6 +29,8 @@ type Service struct {
 	// gpd and checkout change once, when the in-process simulator starts.
 	gpd      atomic.Pointer[gpdClient]
 	checkout atomic.Pointer[string]
+	// sim is the in-process pagoPA simulator while it runs (the demo).
+	sim atomic.Pointer[pagopasim.Sim]
 	// clock is what the lifecycle rules read as "now" (tests move it).
 	clock atomic.Pointer[func() time.Time]
 }

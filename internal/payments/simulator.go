@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arengo-pa/arengo/internal/errs"
 	"github.com/arengo-pa/arengo/internal/payments/gpd"
 	"github.com/arengo-pa/arengo/internal/payments/pagopasim"
 	"github.com/arengo-pa/arengo/internal/store"
@@ -19,8 +20,9 @@ import (
 
 // runSimulator serves the pagoPA simulator next to Arengo (the demo): GPD calls
 // and the checkout go to it, and it delivers receipts to Arengo's API with an
-// API key kept in its directory. At each change of day it emits the previous
-// day's FdR and treasury journal into <sim dir>/fdr and <sim dir>/opi.
+// API key kept in its directory. At each change of day, or when staff close the
+// day (CloseSimDay), it emits the day's FdR and treasury journal into
+// <sim dir>/fdr and <sim dir>/opi, or all into SimFiles when set.
 func (s *Service) runSimulator(ctx context.Context) error {
 	dir := s.cfg.SimDir
 	token, err := s.simToken(ctx, dir)
@@ -28,11 +30,13 @@ func (s *Service) runSimulator(ctx context.Context) error {
 		return err
 	}
 	sim, err := pagopasim.New(pagopasim.Config{
-		ReceiptURL: strings.TrimRight(s.d.Config.BaseURL, "/") + "/api/v1/payments/receipts", ReceiptToken: token, Dir: dir})
+		ReceiptURL: strings.TrimRight(s.d.Config.BaseURL, "/") + "/api/v1/payments/receipts", ReceiptToken: token, Dir: dir, FilesDir: s.cfg.SimFiles})
 	if err != nil {
 		return err
 	}
 	defer sim.Close()
+	s.sim.Store(sim)
+	defer s.sim.Store(nil) // before Close: no one closes a day on a closed journal
 	addr := "127.0.0.1:0"
 	if s.d.Config.Env != nil && s.d.Config.Env("ARENGO_PAGOPA_SIM_ADDR") != "" {
 		addr = s.d.Config.Env("ARENGO_PAGOPA_SIM_ADDR")
@@ -47,7 +51,7 @@ func (s *Service) runSimulator(ctx context.Context) error {
 	s.gpd.Store(&gpdClient{gpd.NewHTTPClient(base+pagopasim.GPDBase, "")})
 	checkout := base + "/checkout"
 	s.checkout.Store(&checkout)
-	s.d.Log.Info("pagoPA simulator running", "url", base, "dir", dir)
+	s.d.Log.Info("pagoPA simulator running", "url", base, "dir", dir, "files", sim.FilesDir())
 	if err := s.d.DB.Transact(ctx, func(tx *store.Tx) error { return s.wakeSync(ctx, tx) }); err != nil {
 		s.d.Log.Warn("payments: cannot queue GPD sync", "err", err)
 	}
@@ -72,6 +76,22 @@ func (s *Service) runSimulator(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// SimRunning tells whether the in-process simulator runs (the demo).
+func (s *Service) SimRunning() bool { return s.sim.Load() != nil }
+
+// CloseSimDay has the in-process simulator close today (UTC) now rather than
+// at midnight: it returns the day and the end-of-day files written (none when
+// nothing was paid since the last close) and the folder they are in.
+func (s *Service) CloseSimDay() (day time.Time, files []string, dir string, err error) {
+	sim := s.sim.Load()
+	if sim == nil {
+		return day, nil, "", errs.E(errs.ENOTFOUND, "il simulatore pagoPA non è attivo")
+	}
+	day = time.Now().UTC().Truncate(24 * time.Hour)
+	files, err = sim.CloseDay(day)
+	return day, files, sim.FilesDir(), err
 }
 
 // simToken returns the API key the simulator uses for receipts, creating it once.

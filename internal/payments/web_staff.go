@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -54,7 +55,28 @@ func (m *Module) staffList(w http.ResponseWriter, r *http.Request) {
 		audit.RecordNow(r.Context(), m.d.DB, audit.Entry{Action: "payments.search_debtor", ObjectType: "position", Subject: strings.ToUpper(f.Debtor)})
 	}
 	m.d.Web.Render(w, r, m.pages.list, map[string]any{"Filter": f, "Positions": list, "Pager": pager,
-		"Types": types, "Statuses": statusOptions(), "Query": r.URL.RawQuery, "Label": StatusLabel})
+		"Types": types, "Statuses": statusOptions(), "Query": r.URL.RawQuery, "Label": StatusLabel, "Sim": m.svc.SimRunning()})
+}
+
+// staffCloseSimDay closes the in-process simulator's day now (the demo), so a
+// demo user sees the day's flows reach the reconciliation without waiting for
+// midnight.
+func (m *Module) staffCloseSimDay(w http.ResponseWriter, r *http.Request) {
+	day, files, dir, err := m.svc.CloseSimDay()
+	if err != nil {
+		m.d.Web.Error(w, r, err)
+		return
+	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f
+		if rel, err := filepath.Rel(dir, f); err == nil {
+			names[i] = rel
+		}
+	}
+	audit.RecordNow(r.Context(), m.d.DB, audit.Entry{Action: "payments.sim_close_day", ObjectType: "simulator",
+		After: map[string]any{"day": day.Format(time.DateOnly), "dir": dir, "files": names}})
+	m.d.Web.Render(w, r, m.pages.simDay, map[string]any{"Day": day, "Files": names, "Dir": dir})
 }
 
 // staffListCSV exports every position matching the filters (no page limit).
