@@ -7,11 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 
 	"github.com/arengo-pa/arengo/internal/config"
 	"github.com/arengo-pa/arengo/internal/kernel"
+	"github.com/arengo-pa/arengo/internal/payments"
 	"github.com/arengo-pa/arengo/internal/portal"
+	"github.com/arengo-pa/arengo/internal/reconcile"
 )
 
 // loadConfig parses the shared settings from flags and environment; extra
@@ -60,6 +63,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	cfg.Demo = demo
+	if demo {
+		for k, v := range demoWiring(cfg.Env, cfg.DataDir) {
+			cfg.Env = withDefault(cfg.Env, k, v)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (ARENGO_ADDR): %v", cfg.Addr, err)
@@ -79,6 +87,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	return app.Run(ctx, ln)
+}
+
+// demoWiring returns the settings that connect the demo's modules, each used
+// unless set: the pagoPA simulator writes its end-of-day flows and treasury
+// journals into the folder the reconciliation watches, often, for the comune the
+// payments are made to, so a day paid in the demo reconciles without anyone
+// moving files (the provincia's share, for another ente, is set aside).
+func demoWiring(getenv func(string) string, dataDir string) map[string]string {
+	inbox := getenv(reconcile.EnvInbox)
+	if inbox == "" {
+		inbox = filepath.Join(dataDir, "flussi-in-arrivo")
+	}
+	ec := getenv("ARENGO_PAGOPA_FISCAL_CODE")
+	if ec == "" {
+		ec = payments.DefaultFiscalCode
+	}
+	return map[string]string{
+		reconcile.EnvInbox: inbox, "ARENGO_PAGOPA_SIM_FILES": inbox, reconcile.EnvInbox + "_POLL": "2s", reconcile.EnvEC: ec,
+	}
 }
 
 func withDefault(getenv func(string) string, key, def string) func(string) string {
