@@ -389,3 +389,26 @@ func freeAddr(t *testing.T) string {
 	defer ln.Close()
 	return ln.Addr().String()
 }
+
+// The demo's generated reconciliation day and the payments module's demo
+// notices must not share an IUV: a notice a demo user pays would otherwise
+// meet a generated receipt, notification or flow row and show as an anomaly.
+func TestDemoDataShareNoIUV(t *testing.T) {
+	cfg, _ := config.Load(nil, func(string) string { return "" })
+	env := map[string]string{"ARENGO_DEMO": "1"}
+	for k, v := range demoWiring(func(k string) string { return env[k] }, t.TempDir()) {
+		env[k] = v
+	}
+	app := kerneltest.NewWith(t, kerneltest.Options{Env: env, NoRun: true}, modules(cfg)...)
+	ctx := context.Background()
+	if err := seedDemo(ctx, app.App); err != nil {
+		t.Fatal(err)
+	}
+	var notices, shared int
+	app.Deps.DB.QueryRowContext(ctx, "SELECT COUNT(*) FROM payments_option").Scan(&notices)
+	app.Deps.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM payments_option WHERE iuv IN
+		(SELECT iuv FROM reconcile_flow_row UNION SELECT iuv FROM reconcile_receipt UNION SELECT iuv FROM reconcile_notification)`).Scan(&shared)
+	if notices == 0 || shared != 0 {
+		t.Errorf("%d of the %d demo notices share their IUV with the generated reconciliation day", shared, notices)
+	}
+}

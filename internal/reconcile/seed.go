@@ -43,7 +43,9 @@ func (m *Module) SeedDemo(ctx context.Context, d *kernel.Deps) error {
 	if ec == "" {
 		ec = "00644060287"
 	}
-	files, err := gen.Generate(dir, gen.Config{N: 400, Seed: 2026, Day: day, EC: ec, FlowMax: 60})
+	// Segregation code 99, not the payments module's default 01: the notices
+	// a demo user pays must not share an IUV with the generated day.
+	files, err := gen.Generate(dir, gen.Config{N: 400, Seed: 2026, Day: day, EC: ec, FlowMax: 60, Segregation: "99"})
 	if err != nil {
 		return err
 	}
