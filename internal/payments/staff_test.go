@@ -62,6 +62,15 @@ func TestStaffCreatesSearchesExportsAndCancels(t *testing.T) {
 	if strings.Contains(page, "TARI 2031 saldo") {
 		t.Error("search by another debtor finds the position")
 	}
+	// No simulator runs here: no button to close its day, and no closing it.
+	if strings.Contains(page, "chiudi-giornata") {
+		t.Error("the simulator's button is shown with no simulator running")
+	}
+	resp, _ = c.PostForm(app.URL+"/admin/pagamenti/simulatore/chiudi-giornata", nil)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("closing the day of a simulator not running: %d", resp.StatusCode)
+	}
 	code, csv := get(t, c, app.URL+"/admin/pagamenti/export.csv?tipo=TARI")
 	if code != 200 || !strings.Contains(csv, "RSSMRA80A01H501U") || !strings.Contains(csv, ";125.50;") {
 		t.Errorf("csv export %d:\n%s", code, csv)
