@@ -91,9 +91,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // demoWiring returns the settings that connect the demo's modules, each used
 // unless set: the pagoPA simulator writes its end-of-day flows and treasury
-// journals into the folder the reconciliation watches, often, for the comune the
-// payments are made to, so a day paid in the demo reconciles without anyone
-// moving files (the provincia's share, for another ente, is set aside).
+// journals into the folder the reconciliation watches (polled every 2s), and
+// the reconciliation's ente is the comune the payments are made to. So a day
+// paid in the demo reconciles without anyone moving files, and the flow for
+// another ente (the provincia's share) is set aside.
 func demoWiring(getenv func(string) string, dataDir string) map[string]string {
 	inbox := getenv(reconcile.EnvInbox)
 	if inbox == "" {

@@ -158,8 +158,8 @@ func (s *Sim) markReported(groups map[[2]string][]*payment) {
 	}
 }
 
-// FilesDir is the folder of the end-of-day files: FilesDir, or Dir/fdr and
-// Dir/opi named by Dir.
+// FilesDir is where the end-of-day files go: Config.FilesDir, or else
+// Config.Dir (into its fdr/ and opi/).
 func (s *Sim) FilesDir() string {
 	if s.cfg.FilesDir != "" {
 		return s.cfg.FilesDir
