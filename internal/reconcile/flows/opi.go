@@ -13,6 +13,7 @@ type JournalSummary struct {
 	FlowID   string // identificativo_flusso_BT (OPI) or the file name (CSV)
 	Year     int
 	Date     string // data_riferimento_GdC
+	EC       string // codice_fiscale_ente of the testata (OPI): whose account it is
 	Read     int64  // movements handed to the callback
 	Skipped  int64  // outgoing movements and document types that are not income sospesi
 	Problems []Problem
@@ -90,6 +91,8 @@ func ReadOPI(r io.Reader, mov func(Movement) error) (JournalSummary, error) {
 		switch strings.TrimPrefix(path, "flusso_giornale_di_cassa/") {
 		case "identificativo_flusso_BT":
 			s.FlowID = text
+		case "testata_messaggio/codice_fiscale_ente":
+			s.EC = text
 		case "esercizio":
 			s.Year, err = strconv.Atoi(text)
 			if err != nil || s.Year < 1999 || s.Year > 2099 {

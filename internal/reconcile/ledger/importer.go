@@ -298,6 +298,9 @@ func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportRes
 	if err != nil {
 		return err
 	}
+	if l.EC != "" && sum.EC != "" && sum.EC != l.EC {
+		return &InvalidError{fmt.Errorf("%s: il giornale di cassa %s è destinato all'ente %s, non a questo ente (%s): non caricato", res.Name, sum.FlowID, sum.EC, l.EC)}
+	}
 	if err := ins.close(); err != nil {
 		return err
 	}

@@ -267,6 +267,12 @@ func TestImportRefusals(t *testing.T) {
 	if _, err = l.Import(ctx, "altro-ente", strings.NewReader(other), ledger.ImportOptions{Source: "test", Actor: "tester"}); !errors.As(err, &inv) || !strings.Contains(err.Error(), "99999999999") {
 		t.Fatalf("other ente: %v", err)
 	}
+	// So is a treasury journal of another ente's account.
+	opi, _ := os.ReadFile(files.OPI)
+	other = strings.Replace(string(opi), "</descrizione_ente>", "</descrizione_ente><codice_fiscale_ente>99999999999</codice_fiscale_ente>", 1)
+	if _, err = l.Import(ctx, "altro-giornale", strings.NewReader(other), ledger.ImportOptions{Source: "test", Actor: "tester"}); !errors.As(err, &inv) || !strings.Contains(err.Error(), "99999999999") {
+		t.Fatalf("journal of another ente: %v", err)
+	}
 	if _, err = l.Import(ctx, "boh.txt", strings.NewReader("ciao"), ledger.ImportOptions{Source: "test", Actor: "tester"}); !errors.As(err, &inv) {
 		t.Fatalf("unknown format: %v", err)
 	}
