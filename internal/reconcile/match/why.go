@@ -38,7 +38,8 @@ type Share struct {
 	Cents int64  `json:"cents"`
 }
 
-// Msg is the code of the sentence that explains an item.
+// Msg is the code of the sentence that explains an item. Codes are stored in
+// every item: a sentence may be reworded, a code must never change meaning.
 type Msg string
 
 const (
