@@ -171,10 +171,18 @@ type itemRow struct {
 	IUV         string    `json:"iuv"`
 	IUF         string    `json:"iuf"`
 	DebtType    string    `json:"debt_type"`
-	Why         match.Why `json:"why"`
+	Why         itemWhy   `json:"why"`
 	Hidden      bool      `json:"hidden"`
 	Note        string    `json:"note"`
 	NotedBy     string    `json:"noted_by"`
+}
+
+// itemWhy is an item's evidence with its explanation written out, as the
+// pages, the exports and the API show it. The reconciliation pages are in
+// Italian (only their titles are translated), so the sentence is too.
+type itemWhy struct {
+	match.Why
+	Text string `json:"text"`
 }
 
 const itemColumns = "kind, key, code, severity, amount_cents, day, iuv, iuf, debt_type, why, hidden, note, noted_by"
@@ -186,7 +194,15 @@ func scanItem(sc interface{ Scan(...any) error }) (itemRow, error) {
 		return r, err
 	}
 	r.Label = match.Code(r.Code).Label()
-	return r, json.Unmarshal([]byte(why), &r.Why)
+	if err := json.Unmarshal([]byte(why), &r.Why); err != nil {
+		return r, err
+	}
+	// An item stored before message codes has its sentence in "text", which
+	// Unmarshal left in Text; the rendered sentence replaces it otherwise.
+	if r.Why.Msg != "" {
+		r.Why.Text = match.Item{Kind: r.Kind, Key: r.Key, IUV: r.IUV, IUF: r.IUF, Why: r.Why.Why}.Text("it")
+	}
+	return r, nil
 }
 
 func (m *Module) countItems(ctx context.Context, f itemFilter) (int, error) {

@@ -96,7 +96,7 @@ func TestEngineMatchesExpected(t *testing.T) {
 			for _, it := range b.Items() {
 				got[it.Kind+";"+it.Key] = string(it.Code)
 				counts[it.Code]++
-				if it.Why.Text == "" {
+				if it.Text("it") == "" {
 					t.Errorf("%s %s has no explanation", it.Kind, it.Key)
 				}
 			}

@@ -628,7 +628,6 @@ func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string
 			if err := rows.Scan(&iuv, &n.IUD, &n.AmountCents, &n.Date); err != nil {
 				return "", nil, err
 			}
-			n.ID = "notifica:" + n.IUD
 			return iuv, func() { ev[iuv].Notifications = append(ev[iuv].Notifications, n) }, nil
 		})
 	if err != nil {
@@ -797,7 +796,7 @@ func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) err
 		}
 		it := match.ClassifyMovement(m)
 		if by, ok := linkedBy[m.ID]; ok {
-			it.Why.Text += " Collegato a mano al flusso " + m.IUF + " da " + by + "."
+			it.Why.LinkedBy = by
 		}
 		items = append(items, it)
 	}

@@ -61,7 +61,7 @@ func (b *Book) AddNotification(n flows.Notification) {
 			return
 		}
 	}
-	b.notifications[n.IUV] = append(b.notifications[n.IUV], Notification{ID: "notifica:" + n.IUD, IUD: n.IUD, AmountCents: n.AmountCents, Date: n.Date})
+	b.notifications[n.IUV] = append(b.notifications[n.IUV], Notification{IUD: n.IUD, AmountCents: n.AmountCents, Date: n.Date})
 	b.dirtyIUV[n.IUV] = true
 }
 
@@ -277,7 +277,13 @@ func (b *Book) Items() []Item {
 
 func sameItem(a, b Item) bool {
 	return a.Kind == b.Kind && a.Key == b.Key && a.Code == b.Code && a.AmountCents == b.AmountCents && a.Day.Equal(b.Day) &&
-		a.IUV == b.IUV && a.IUF == b.IUF && a.DebtType == b.DebtType && a.Why.Text == b.Why.Text && a.Why.Receipt == b.Why.Receipt &&
-		a.Why.Notification == b.Why.Notification && slices.Equal(a.Why.FlowRows, b.Why.FlowRows) && slices.Equal(a.Why.Movements, b.Why.Movements) &&
-		a.Why.Compared == b.Why.Compared && a.Why.Expected == b.Why.Expected && a.Why.Found == b.Why.Found
+		a.IUV == b.IUV && a.IUF == b.IUF && a.DebtType == b.DebtType && sameWhy(a.Why, b.Why)
+}
+
+// sameWhy compares the evidence and the message with its arguments: together
+// with the item's columns they decide the explanation an operator reads.
+func sameWhy(a, b Why) bool {
+	return a.Msg == b.Msg && a.Receipt == b.Receipt && a.Notification == b.Notification && slices.Equal(a.FlowRows, b.FlowRows) &&
+		slices.Equal(a.Movements, b.Movements) && a.Compared == b.Compared && a.Expected == b.Expected && a.Found == b.Found &&
+		a.Outcome == b.Outcome && a.LinkedBy == b.LinkedBy && a.SplitBy == b.SplitBy && slices.Equal(a.Shares, b.Shares) && a.Flow == b.Flow
 }

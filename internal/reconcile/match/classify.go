@@ -23,7 +23,7 @@ func ClassifyPayment(e PaymentEvidence) []Item {
 
 	var notif *Notification
 	if len(e.Notifications) > 0 {
-		n := slices.MinFunc(e.Notifications, func(a, b Notification) int { return cmp.Compare(a.ID, b.ID) })
+		n := slices.MinFunc(e.Notifications, func(a, b Notification) int { return cmp.Compare(a.IUD, b.IUD) })
 		notif = &n
 	}
 	// The first receipt decides; later receipts for the same IUV are a double
@@ -63,14 +63,14 @@ func ClassifyPayment(e PaymentEvidence) []Item {
 			return nil
 		}
 		return []Item{{Kind: KindPayment, Key: e.IUV + "/N", Code: IUDNoRT, AmountCents: notif.AmountCents, IUV: e.IUV, Day: notif.Date,
-			Why: Why{Notification: notif.ID, Movements: creditIDs, Text: "Pagamento notificato dall'ente (IUD " + notif.IUD + ") senza ricevuta né rendicontazione"}}}
+			Why: Why{Msg: MsgNotifiedOnly, Notification: notif.IUD, Movements: creditIDs}}}
 	}
 	for _, idx := range indexes {
 		it := Item{Kind: KindPayment, Key: e.IUV + "/" + strconv.Itoa(idx), IUV: e.IUV}
 		t, hasT := transfers[idx]
 		rs := rowsBy[idx]
 		if notif != nil {
-			it.Why.Notification = notif.ID
+			it.Why.Notification = notif.IUD
 		}
 		for _, r := range rs {
 			it.Why.FlowRows = append(it.Why.FlowRows, r.ID)
@@ -98,12 +98,12 @@ func classifyWithReceipt(it *Item, e PaymentEvidence, rcpt Receipt, t ReceiptTra
 	switch {
 	case len(rs) >= 2:
 		it.Code = Doppi
-		it.Why.Text = fmt.Sprintf("Versamento %d rendicontato %d volte", t.Index, len(rs))
+		it.Why.Msg = MsgReportedTwice
 		return
 	case notif != nil && notif.AmountCents != rcpt.AmountCents:
 		it.Code = IUDNoRT
 		it.Why.Compared, it.Why.Expected, it.Why.Found = "notifica/ricevuta", notif.AmountCents, rcpt.AmountCents
-		it.Why.Text = "Importo notificato dall'ente " + euro(notif.AmountCents) + " diverso dall'importo pagato " + euro(rcpt.AmountCents)
+		it.Why.Msg = MsgNotifiedAmount
 		return
 	case t.Stamp && len(rs) == 0:
 		// A marca da bollo is never reported: the receipt alone is the whole evidence.
@@ -111,26 +111,26 @@ func classifyWithReceipt(it *Item, e PaymentEvidence, rcpt Receipt, t ReceiptTra
 		if notif != nil {
 			it.Code = IUDRTIUF
 		}
-		it.Why.Text = "Marca da bollo digitale: non prevista nei flussi di rendicontazione"
+		it.Why.Msg = MsgStamp
 		return
 	case len(rs) == 0:
 		if len(creditIDs) > 0 && credits == rcpt.AmountCents {
 			it.Why.Movements = creditIDs
 			if rcpt.NeedsNotification && notif == nil {
 				it.Code = RTNoIUD
-				it.Why.Text = "Incassato con bonifico puntuale ma non notificato dall'ente"
+				it.Why.Msg = MsgCreditNotNotified
 				return
 			}
 			it.Code = RTTES
-			it.Why.Text = "Incassato con bonifico puntuale (causale con IUV)"
+			it.Why.Msg = MsgCredit
 			return
 		}
 		it.Code = RTNoIUF
-		it.Why.Text = "Pagato ma non ancora rendicontato da nessun flusso"
+		it.Why.Msg = MsgNotReported
 		if len(creditIDs) > 0 {
 			it.Why.Movements = creditIDs
 			it.Why.Compared, it.Why.Expected, it.Why.Found = "ricevuta/tesoreria", rcpt.AmountCents, credits
-			it.Why.Text = "Bonifico puntuale di " + euro(credits) + " diverso dall'importo pagato " + euro(rcpt.AmountCents)
+			it.Why.Msg = MsgCreditAmount
 		}
 		return
 	}
@@ -141,25 +141,25 @@ func classifyWithReceipt(it *Item, e PaymentEvidence, rcpt Receipt, t ReceiptTra
 	case r.AmountCents != t.AmountCents:
 		it.Code = RTNoIUF
 		it.Why.Compared, it.Why.Expected, it.Why.Found = "ricevuta/FdR", t.AmountCents, r.AmountCents
-		it.Why.Text = "Importo rendicontato nel flusso " + r.IUF + " (" + euro(r.AmountCents) + ") diverso dalla ricevuta (" + euro(t.AmountCents) + ")"
+		it.Why.Msg = MsgReportedAmount
 	case rcpt.NeedsNotification && notif == nil:
 		it.Code = RTNoIUD
-		it.Why.Text = "Pagato e rendicontato ma non notificato dall'ente"
+		it.Why.Msg = MsgNotNotified
 	case flow.Collected():
 		it.Code = RTIUFTES
 		if notif != nil {
 			it.Code = IUDRTIUFTES
 		}
-		it.Why.Text = "Rendicontato nel flusso " + r.IUF + " e riversato in tesoreria"
+		it.Why.Msg = MsgCollected
 	default:
 		it.Code = RTIUF
 		if notif != nil {
 			it.Code = IUDRTIUF
 		}
-		it.Why.Text = "Rendicontato nel flusso " + r.IUF + ", riversamento in tesoreria non ancora trovato"
+		it.Why.Msg = MsgNotCollected
 		if flow.TreasuryCount > 0 {
 			it.Why.Compared, it.Why.Expected, it.Why.Found = "FdR/tesoreria", flow.TotalCents, flow.TreasuryCents
-			it.Why.Text = "Rendicontato nel flusso " + r.IUF + ", riversato con importo diverso dal totale del flusso"
+			it.Why.Msg = MsgCollectedAmount
 		}
 	}
 }
@@ -168,19 +168,19 @@ func classifyWithoutReceipt(it *Item, rs []FlowRow, otherTransfers bool) {
 	switch {
 	case len(rs) >= 2:
 		it.Code = Doppi
-		it.Why.Text = fmt.Sprintf("Rendicontato %d volte senza ricevuta", len(rs))
+		it.Why.Msg = MsgReportedTwiceNoRT
 	case rs[0].Outcome == "3":
 		// Revoked payments are "currently not used" by pagoPA: nothing applies.
 		it.Code = Unknown
-		it.Why.Text = "Rendicontazione di un pagamento revocato (esito 3)"
+		it.Why.Msg = MsgRevoked
 	default:
 		it.Code = IUVNoRT
-		it.Why.Text = "Rendicontato nel flusso " + rs[0].IUF + " senza ricevuta"
+		it.Why.Msg = MsgReportedNoRT
 		if otherTransfers {
-			it.Why.Text = "Rendicontato nel flusso " + rs[0].IUF + " un versamento che la ricevuta non contiene"
+			it.Why.Msg = MsgReportedExtra
 		}
 		if rs[0].Outcome != "0" {
-			it.Why.Text += " (esito " + rs[0].Outcome + ": pagato senza RPT o in stand-in, richiedere la ricevuta)"
+			it.Why.Outcome = rs[0].Outcome
 		}
 	}
 }
@@ -197,14 +197,14 @@ func ClassifyFlow(f FlowEvidence) Item {
 	switch {
 	case len(f.Movements) == 0:
 		it.Code = IUFNoTES
-		it.Why.Text = "Nessun movimento di tesoreria con questo flusso in causale"
+		it.Why.Msg = MsgFlowNoTreasury
 	case sum != f.TotalCents:
 		it.Code = IUFTESDivImp
 		it.Why.Compared, it.Why.Expected, it.Why.Found = "FdR/tesoreria", f.TotalCents, sum
-		it.Why.Text = "Totale del flusso " + euro(f.TotalCents) + ", riversato in tesoreria " + euro(sum)
+		it.Why.Msg = MsgFlowAmount
 	default:
 		it.Code = RTIUFTES
-		it.Why.Text = fmt.Sprintf("Riversato in tesoreria con %d movimenti per il totale del flusso", len(f.Movements))
+		it.Why.Msg = MsgFlowCollected
 	}
 	return it
 }
@@ -215,13 +215,13 @@ func ClassifyMovement(m MovementEvidence) Item {
 	switch {
 	case m.Truncated || (m.IUF == "" && m.IUV == ""):
 		it.Code = TESNoMatch
-		it.Why.Text = "Causale senza identificativo di flusso o IUV riconoscibile"
+		it.Why.Msg = MsgNoIdentifier
 		if m.Truncated {
-			it.Why.Text = "Identificativo di flusso troncato nella causale: collegare a mano"
+			it.Why.Msg = MsgTruncated
 		}
 	case m.IUF != "" && m.Flow == nil:
 		it.Code = TESNoIUFOrIUV
-		it.Why.Text = "Il flusso " + m.IUF + " indicato in causale non è stato ricevuto"
+		it.Why.Msg = MsgFlowMissing
 	case m.IUF != "":
 		var sum int64
 		for _, c := range m.Flow.Movements {
@@ -229,22 +229,22 @@ func ClassifyMovement(m MovementEvidence) Item {
 		}
 		if sum == m.Flow.TotalCents {
 			it.Code = RTIUFTES
-			it.Why.Text = "Riversamento del flusso " + m.IUF
+			it.Why.Msg = MsgFlowCredit
 		} else {
 			it.Code = IUFTESDivImp
 			it.Why.Compared, it.Why.Expected, it.Why.Found = "FdR/tesoreria", m.Flow.TotalCents, sum
-			it.Why.Text = "Totale del flusso " + euro(m.Flow.TotalCents) + ", riversato in tesoreria " + euro(sum)
+			it.Why.Msg = MsgFlowAmount
 		}
 	case !m.HasReceipt:
 		it.Code = TESNoIUFOrIUV
-		it.Why.Text = "Bonifico per lo IUV " + m.IUV + " senza ricevuta"
+		it.Why.Msg = MsgIUVNoRT
 	case m.CreditCents != m.ReceiptCents:
 		it.Code = TESNoIUFOrIUV
 		it.Why.Compared, it.Why.Expected, it.Why.Found = "ricevuta/tesoreria", m.ReceiptCents, m.CreditCents
-		it.Why.Text = "Bonifico per lo IUV " + m.IUV + " di importo diverso dalla ricevuta"
+		it.Why.Msg = MsgIUVAmount
 	default:
 		it.Code = RTTES
-		it.Why.Text = "Bonifico puntuale per lo IUV " + m.IUV
+		it.Why.Msg = MsgIUVCredit
 	}
 	return it
 }

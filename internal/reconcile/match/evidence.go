@@ -4,7 +4,6 @@ import "time"
 
 // Notification is the ente's statement that the dovuto behind an IUV was paid.
 type Notification struct {
-	ID          string
 	IUD         string
 	AmountCents int64
 	Date        time.Time

@@ -21,16 +21,3 @@ type Item struct {
 	DebtType    string
 	Why         Why
 }
-
-// Why records which evidence the engine used, and which amounts differed.
-type Why struct {
-	Notification string   `json:"notification,omitempty"`
-	Receipt      string   `json:"receipt,omitempty"`
-	FlowRows     []string `json:"flow_rows,omitempty"`
-	Movements    []string `json:"movements,omitempty"`
-	// Compared names the amounts that differed, e.g. "ricevuta/FdR".
-	Compared string `json:"compared,omitempty"`
-	Expected int64  `json:"expected_cents,omitempty"`
-	Found    int64  `json:"found_cents,omitempty"`
-	Text     string `json:"text"`
-}

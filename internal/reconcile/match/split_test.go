@@ -17,7 +17,7 @@ func TestClassifySplit(t *testing.T) {
 		{"a flow no longer loaded", []SplitPart{{"A", 100, a}, {"B", 200, nil}}, TESNoIUFOrIUV},
 	} {
 		it := ClassifySplit(m, tc.parts, "Rossi")
-		if it.Code != tc.want || it.Key != m.ID || it.AmountCents != 300 || it.Why.Text == "" {
+		if it.Code != tc.want || it.Key != m.ID || it.AmountCents != 300 || it.Text("it") == "" {
 			t.Errorf("%s: %+v, want %s", tc.name, it, tc.want)
 		}
 	}
