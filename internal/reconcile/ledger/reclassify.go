@@ -230,8 +230,8 @@ func (rn *run) readPayments(ctx context.Context, after string) (payments, error)
 // paymentBatch is batch for payments on SQLite, with the evidence of the next
 // batch read and classified on a read connection while this one is written:
 // reads and writes overlap instead of following each other. A prefetched
-// batch is used only if nobody else wrote in between and the claim returns
-// exactly its keys; otherwise the batch is classified inside the transaction.
+// batch is used only if nobody else wrote in between (its claim then deletes
+// exactly its keys); otherwise the batch is classified inside the transaction.
 func (rn *run) paymentBatch(ctx context.Context, kind string) (int, error) {
 	var n int
 	var next <-chan prefetched
@@ -270,17 +270,38 @@ func (rn *run) paymentBatch(ctx context.Context, kind string) (int, error) {
 			}
 			last = max.String
 		}
-		keys, err := store.Column[string](ctx, tx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last)
-		if err != nil {
-			return err
+		var keys []string
+		var err error
+		if pre != nil {
+			// Nobody wrote since the prefetch read exactly these keys up to
+			// last, so the claim need not return them (RETURNING buffers
+			// every deleted row first); the count only confirms it, and a
+			// mismatch would be a broken invariant, not a race to recover.
+			res, err := tx.ExecContext(ctx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2", kind, last)
+			if err != nil {
+				return err
+			}
+			deleted, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if deleted != int64(len(pre.keys)) {
+				return fmt.Errorf("claim of payments %s to %s deleted %d keys, %d prefetched", pre.keys[0], last, deleted, len(pre.keys))
+			}
+			keys = pre.keys
+		} else {
+			keys, err = store.Column[string](ctx, tx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last)
+			if err != nil {
+				return err
+			}
+			slices.Sort(keys)
 		}
 		if n = len(keys); n == 0 {
 			return nil
 		}
-		slices.Sort(keys)
 		next = rn.prefetch(ctx, last)
 		before := rn.stats
-		if pre != nil && slices.Equal(keys, pre.keys) {
+		if pre != nil {
 			err = rn.writePayments(ctx, tx, *pre)
 		} else {
 			clear(rn.flows)
