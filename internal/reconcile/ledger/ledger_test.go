@@ -225,11 +225,11 @@ func TestReclassifyDuringImports(t *testing.T) {
 	}
 }
 
-// TestConcurrentReclassifications runs three reclassifications at once —
-// as several processes would — while the day loads, each classifying
-// payments with several workers on PostgreSQL: claims must hand every key to
-// one transaction at a time, lose none, and the end result is still the
-// generator's answer.
+// TestConcurrentReclassifications runs three reclassifications of a loaded
+// day at once — as several processes would — each classifying payments and
+// movements with several workers on PostgreSQL: claims must hand every key
+// to one transaction at a time and lose none, and the result is the
+// generator's answer. (Imports beside a run are TestReclassifyDuringImports.)
 func TestConcurrentReclassifications(t *testing.T) {
 	ctx := context.Background()
 	defer ledger.SetClassifyBatch(37)()
@@ -241,31 +241,24 @@ func TestConcurrentReclassifications(t *testing.T) {
 	db := openDB(t)
 	var events atomic.Int64
 	l := newLedger(db, &events)
-	var loaded atomic.Bool
+	for _, p := range files.All() {
+		importFile(t, l, p)
+	}
 	const runs = 3
 	done := make(chan error, runs)
 	for range runs {
 		go func() {
-			for !loaded.Load() {
-				if _, err := l.Reclassify(ctx, nil); err != nil {
-					done <- err
-					return
-				}
-			}
-			done <- nil
+			_, err := l.Reclassify(ctx, nil)
+			done <- err
 		}()
 	}
-	for _, p := range files.All() {
-		importFile(t, l, p)
-	}
-	loaded.Store(true)
 	for range runs {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.Reclassify(ctx, nil); err != nil {
-		t.Fatal(err)
+	if n, err := l.Pending(ctx); err != nil || n != 0 {
+		t.Fatalf("pending after the runs: %d %v", n, err)
 	}
 	compare(t, items(t, db), expected(t, files.Expected))
 	if st, err := l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
