@@ -7,3 +7,11 @@ func SetClassifyBatch(n int) func() {
 	classifyBatch = n
 	return func() { classifyBatch = old }
 }
+
+// SetClassifyWorkers sets how many payment batches PostgreSQL classifies at
+// once and returns the function that restores it.
+func SetClassifyWorkers(n int) func() {
+	old := classifyWorkers
+	classifyWorkers = n
+	return func() { classifyWorkers = old }
+}

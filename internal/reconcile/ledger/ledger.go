@@ -19,7 +19,8 @@ type Ledger struct {
 	DB *store.DB
 	// EC is the ente's fiscal code; flows addressed to another ente are refused.
 	EC string
-	// Emit appends an outbox event in the caller's transaction.
+	// Emit appends an outbox event in the caller's transaction. On PostgreSQL
+	// the classification calls it from several goroutines at once.
 	Emit func(ctx context.Context, tx *store.Tx, typ, aggregateID string, payload any) error
 	// Archive stores a raw file for good; Unarchive removes one whose import failed.
 	Archive   func(ctx context.Context, key string, r io.Reader, contentType string) error

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/arengo-pa/arengo/internal/reconcile/gen"
 	"github.com/arengo-pa/arengo/internal/reconcile/ledger"
@@ -56,10 +57,11 @@ func openDB(t *testing.T) *store.DB {
 	return db
 }
 
-// newLedger counts the outbox events the ledger appends.
-func newLedger(db *store.DB, events *int) *ledger.Ledger {
+// newLedger counts the outbox events the ledger appends (from several
+// goroutines at once: PostgreSQL classifies payments in parallel).
+func newLedger(db *store.DB, events *atomic.Int64) *ledger.Ledger {
 	return &ledger.Ledger{DB: db, EC: ec, Emit: func(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {
-		*events++
+		events.Add(1)
 		return nil
 	}}
 }
@@ -152,7 +154,7 @@ func TestGeneratedDayReconciles(t *testing.T) {
 				defer ledger.SetClassifyBatch(97)()
 			}
 			db := openDB(t)
-			events := 0
+			var events atomic.Int64
 			l := newLedger(db, &events)
 			all := files.All()
 			if order == "reverse" {
@@ -174,7 +176,7 @@ func TestGeneratedDayReconciles(t *testing.T) {
 			if st, err = l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
 				t.Fatalf("second run: %+v %v", st, err)
 			}
-			if events == 0 {
+			if events.Load() == 0 {
 				t.Fatal("no outbox events")
 			}
 		})
@@ -193,10 +195,7 @@ func TestReclassifyDuringImports(t *testing.T) {
 	}
 	db := openDB(t)
 	var events atomic.Int64
-	l := &ledger.Ledger{DB: db, EC: ec, Emit: func(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {
-		events.Add(1)
-		return nil
-	}}
+	l := newLedger(db, &events)
 	all := files.All()
 	slices.Reverse(all) // treasury and flows first: receipts arrive under a running classification
 	var loaded atomic.Bool
@@ -226,6 +225,100 @@ func TestReclassifyDuringImports(t *testing.T) {
 	}
 }
 
+// TestConcurrentReclassifications runs three reclassifications of a loaded
+// day at once — as several processes would — each classifying payments and
+// movements with several workers on PostgreSQL: claims must hand every key
+// to one transaction at a time and lose none, and the result is the
+// generator's answer. (Imports beside a run are TestReclassifyDuringImports.)
+func TestConcurrentReclassifications(t *testing.T) {
+	ctx := context.Background()
+	defer ledger.SetClassifyBatch(37)()
+	defer ledger.SetClassifyWorkers(3)()
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 1500, Seed: 11, FlowMax: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var events atomic.Int64
+	l := newLedger(db, &events)
+	for _, p := range files.All() {
+		importFile(t, l, p)
+	}
+	const runs = 3
+	done := make(chan error, runs)
+	for range runs {
+		go func() {
+			_, err := l.Reclassify(ctx, nil)
+			done <- err
+		}()
+	}
+	for range runs {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := l.Pending(ctx); err != nil || n != 0 {
+		t.Fatalf("pending after the runs: %d %v", n, err)
+	}
+	compare(t, items(t, db), expected(t, files.Expected))
+	if st, err := l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
+		t.Fatalf("second run: %+v %v", st, err)
+	}
+}
+
+// TestClaimSkipsHeldKeys: on PostgreSQL a key another transaction holds (an
+// import marking it again) is left queued, not waited for — that import
+// reclassifies after its commit — and the next run classifies it.
+func TestClaimSkipsHeldKeys(t *testing.T) {
+	if os.Getenv("ARENGO_TEST_POSTGRES") == "" {
+		t.Skip("SQLite has one writer: no claim runs beside another write")
+	}
+	ctx := context.Background()
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 300, Seed: 2, FlowMax: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var events atomic.Int64
+	l := newLedger(db, &events)
+	for _, p := range files.All() {
+		importFile(t, l, p)
+	}
+	if _, err := l.Reclassify(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	iuvs, err := store.Column[string](ctx, db, "SELECT DISTINCT iuv FROM reconcile_receipt ORDER BY iuv LIMIT 2")
+	if err != nil || len(iuvs) != 2 {
+		t.Fatal(iuvs, err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) VALUES ('iuv', $1), ('iuv', $2)", iuvs[0], iuvs[1]); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) VALUES ('iuv', $1)
+		ON CONFLICT (kind, key) DO UPDATE SET kind = excluded.kind WHERE FALSE`, iuvs[0]); err != nil {
+		t.Fatal(err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if st, err := l.Reclassify(wait, nil); err != nil || st.Keys != 1 {
+		t.Fatalf("run beside a held key: %+v %v", st, err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := l.Reclassify(ctx, nil); err != nil || st.Keys != 1 {
+		t.Fatalf("run after the commit: %+v %v", st, err)
+	}
+	if n, err := l.Pending(ctx); err != nil || n != 0 {
+		t.Fatalf("pending %d %v", n, err)
+	}
+}
+
 func TestImportRefusals(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -234,7 +327,7 @@ func TestImportRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := openDB(t)
-	events := 0
+	var events atomic.Int64
 	l := newLedger(db, &events)
 	first := importFile(t, l, files.FdR[0])
 	f, _ := os.Open(files.FdR[0])

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
@@ -61,6 +63,10 @@ type run struct {
 	// this one is written, and the writer's state when this one ended.
 	next   <-chan prefetched
 	writer writerState
+
+	// PostgreSQL: claim keys after this one (see claim); the largest key of
+	// the last batch.
+	after, last string
 }
 
 // Pending counts the keys waiting for reclassification.
@@ -97,17 +103,32 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 			return rn.stats, err
 		}
 	}
-	if rn.items, err = prepareInserter(ctx, l.DB, itemInsert, itemUpsert, itemCols); err != nil {
-		return rn.stats, err
+	if l.DB.Engine == store.SQLite {
+		if rn.items, err = prepareInserter(ctx, l.DB, itemInsert, itemUpsert, itemCols); err != nil {
+			return rn.stats, err
+		}
+		defer rn.items.close()
 	}
-	defer rn.items.close()
 	for {
 		did := false
 		// Flows first: they mark their payments and movements; payments mark
 		// their single-payment credits; movements mark nothing.
 		for _, kind := range []string{dirtyIUF, dirtyIUV, dirtyMov} {
+			done := func(n int) {
+				did = true
+				rn.stats.Keys += int64(n)
+				if progress != nil {
+					progress(min(rn.stats.Keys, total), max(total, rn.stats.Keys))
+				}
+			}
+			if kind != dirtyIUF && l.DB.Engine == store.Postgres {
+				if err := rn.parallel(ctx, kind, done); err != nil {
+					return rn.stats, err
+				}
+				continue
+			}
 			batch := rn.batch
-			if kind == dirtyIUV && l.DB.Engine == store.SQLite {
+			if kind == dirtyIUV {
 				batch = rn.paymentBatch
 			}
 			for {
@@ -118,11 +139,7 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 				if n == 0 {
 					break
 				}
-				did = true
-				rn.stats.Keys += int64(n)
-				if progress != nil {
-					progress(min(rn.stats.Keys, total), max(total, rn.stats.Keys))
-				}
+				done(n)
 			}
 		}
 		if !did {
@@ -131,30 +148,108 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 	}
 }
 
+// classifyWorkers is how many batches of payments or movements PostgreSQL
+// classifies at once, each in its own transaction on its own keys: while one
+// batch's items are written by the server, another's evidence is read and
+// classified here. (Flows stay one at a time: two flows may mark the same
+// movement, and two batches marking in different orders would deadlock.)
+var classifyWorkers = max(2, min(runtime.GOMAXPROCS(0), 4))
+
+// parallel runs batches of a kind on classifyWorkers connections until the
+// queue is empty, calling done (one caller at a time) after each batch.
+// Claims skip the keys another transaction holds (claim), so the workers —
+// and other processes reclassifying — never wait for each other.
+func (rn *run) parallel(ctx context.Context, kind string, done func(n int)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	cursor := "" // the largest key claimed: the next claims start after it
+	errs := make(chan error, classifyWorkers)
+	for range classifyWorkers {
+		go func() {
+			w := &run{l: rn.l, notified: rn.notified, flows: map[string]*match.FlowEvidence{}, now: rn.now}
+			err := func() error {
+				for {
+					mu.Lock()
+					w.after = cursor
+					mu.Unlock()
+					n, err := w.batch(ctx, kind)
+					if err == nil && n == 0 && w.after != "" {
+						// Keys queued or released behind the cursor.
+						w.after = ""
+						n, err = w.batch(ctx, kind)
+					}
+					if err != nil || n == 0 {
+						return err
+					}
+					mu.Lock()
+					cursor = max(cursor, w.last)
+					done(n)
+					mu.Unlock()
+				}
+			}()
+			if err != nil {
+				cancel()
+			}
+			mu.Lock()
+			rn.stats.Changed += w.stats.Changed
+			rn.stats.Removed += w.stats.Removed
+			mu.Unlock()
+			errs <- err
+		}()
+	}
+	var first error
+	for range classifyWorkers {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// claim takes the next batch of keys of a kind off the queue, sorted. On
+// SQLite, whose writer is alone, it is the first keys of the queue up to the
+// classifyBatch-th: the claim deletes that range (no list to build) and
+// returns what it deleted, including a key another transaction queued
+// meanwhile. PostgreSQL claims the first keys after the given one ("": from
+// the start) and skips those another transaction holds: a batch being
+// classified, or keys an import is marking again — that import reclassifies
+// once committed, as every import does. Claimed keys leave dead entries at
+// the head of the queue's index until a vacuum, and a claim from the start
+// walks through them: at a million payments, claims from the start took 5 s
+// of a 32 s classification, so workers claim after the largest key claimed.
+func claim(ctx context.Context, tx *store.Tx, kind, after string) ([]string, error) {
+	var keys []string
+	var err error
+	if tx.Engine == store.Postgres {
+		from, args := "", []any{kind, classifyBatch}
+		if after != "" {
+			from, args = " AND key > $3", append(args, after)
+		}
+		// By row address: the rows are locked, so it cannot change, and a
+		// lookup per key in the index would cost three times the claim.
+		keys, err = store.Column[string](ctx, tx, `DELETE FROM reconcile_dirty WHERE ctid = ANY(ARRAY(
+			SELECT ctid FROM reconcile_dirty WHERE kind = $1`+from+` ORDER BY key LIMIT $2 FOR UPDATE SKIP LOCKED)) RETURNING key`, args...)
+	} else {
+		var last sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT MAX(key) FROM (SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) b",
+			kind, classifyBatch).Scan(&last); err != nil || !last.Valid {
+			return nil, err
+		}
+		keys, err = store.Column[string](ctx, tx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last.String)
+	}
+	slices.Sort(keys)
+	return keys, err
+}
+
 func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 	var n int
 	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
-		// The batch is the first keys of the queue up to the classifyBatch-th:
-		// the claim deletes that range (no IN list to build) and returns what
-		// it deleted, including a key another transaction queued meanwhile.
-		var last sql.NullString
-		if err := tx.QueryRowContext(ctx, "SELECT MAX(key) FROM (SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) b",
-			kind, classifyBatch).Scan(&last); err != nil {
+		keys, err := claim(ctx, tx, kind, rn.after)
+		if n = len(keys); err != nil || n == 0 {
 			return err
 		}
-		if !last.Valid {
-			n = 0
-			return nil
-		}
-		keys, err := store.Column[string](ctx, tx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last.String)
-		if err != nil {
-			return err
-		}
-		n = len(keys)
-		if n == 0 {
-			return nil
-		}
-		slices.Sort(keys)
+		rn.last = keys[n-1]
 		// Flows are read afresh in every transaction: another import or run may
 		// have changed them since the previous batch.
 		clear(rn.flows)
@@ -475,13 +570,7 @@ func (rn *run) diff(kind string, items []match.Item, old map[string]stored) (cha
 }
 
 func (rn *run) write(ctx context.Context, tx *store.Tx, c changes) error {
-	ins := newInserter(ctx, tx, itemInsert, itemUpsert, itemCols).use(rn.items)
-	for _, r := range c.rows {
-		if err := ins.add(r...); err != nil {
-			return err
-		}
-	}
-	if err := ins.close(); err != nil {
+	if err := rn.upsertItems(ctx, tx, c.rows); err != nil {
 		return err
 	}
 	rn.stats.Changed += int64(len(c.rows))
@@ -496,6 +585,42 @@ func (rn *run) write(ctx context.Context, tx *store.Tx, c changes) error {
 		rn.stats.Removed += int64(len(part))
 	}
 	return nil
+}
+
+// itemUnnest is the items' upsert on PostgreSQL: one statement per batch
+// whatever its size, the rows passed as one array per column. A multi-row
+// VALUES of thousands of parameters costs PostgreSQL a parse, a bind and a
+// plan for every statement.
+const itemUnnest = itemInsert + ` SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[],
+	$7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[]) ` + itemUpsert
+
+// upsertItems writes item rows (itemCols values each, as diff makes them).
+func (rn *run) upsertItems(ctx context.Context, tx *store.Tx, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if tx.Engine == store.SQLite {
+		ins := newInserter(ctx, tx, itemInsert, itemUpsert, itemCols).use(rn.items)
+		for _, r := range rows {
+			if err := ins.add(r...); err != nil {
+				return err
+			}
+		}
+		return ins.close()
+	}
+	text := func(i int) []string {
+		col := make([]string, len(rows))
+		for j, r := range rows {
+			col[j] = r[i].(string)
+		}
+		return col
+	}
+	amounts, days, at := make([]int64, len(rows)), make([]time.Time, len(rows)), make([]time.Time, len(rows))
+	for j, r := range rows {
+		amounts[j], days[j], at[j] = r[4].(int64), r[5].(time.Time), r[10].(time.Time)
+	}
+	_, err := tx.ExecContext(ctx, itemUnnest, text(0), text(1), text(2), text(3), amounts, days, text(6), text(7), text(8), text(9), at)
+	return err
 }
 
 // rangeFrom is the smallest batch read by walking an IUV range: below it the
