@@ -225,11 +225,54 @@ func TestReclassifyDuringImports(t *testing.T) {
 	}
 }
 
+// TestFlowFirstClassifiedAfterItsPayments: a run may classify a flow's
+// payments before the flow itself (the flow's import commits between that
+// run's flows and its payments). When the treasury then collects the flow,
+// the flow's first classification must send its payments back to be
+// reclassified, though it had no item before. The interleaving is made by
+// hand: the flows' own marks are held back from the first run.
+func TestFlowFirstClassifiedAfterItsPayments(t *testing.T) {
+	ctx := context.Background()
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 600, Seed: 8, FlowMax: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var events atomic.Int64
+	l := newLedger(db, &events)
+	for _, p := range append([]string{files.Notifications, files.Receipts, files.MyPay}, files.FdR...) {
+		importFile(t, l, p)
+	}
+	flows, err := store.Column[string](ctx, db, "DELETE FROM reconcile_dirty WHERE kind = 'iuf' RETURNING key")
+	if err != nil || len(flows) == 0 {
+		t.Fatalf("flow marks: %v %v", flows, err)
+	}
+	if _, err := l.Reclassify(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, iuf := range flows {
+		if _, err := db.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) VALUES ('iuf', $1)", iuf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var flowItems int
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM reconcile_item WHERE kind = 'flow'").Scan(&flowItems); err != nil || flowItems != 0 {
+		t.Fatalf("flows classified before the treasury: %d %v", flowItems, err)
+	}
+	importFile(t, l, files.OPI)
+	importFile(t, l, files.CSV)
+	if _, err := l.Reclassify(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, items(t, db), expected(t, files.Expected))
+}
+
 // TestConcurrentReclassifications runs three reclassifications of a loaded
 // day at once — as several processes would — each classifying payments and
 // movements with several workers on PostgreSQL: claims must hand every key
 // to one transaction at a time and lose none, and the result is the
-// generator's answer. (Imports beside a run are TestReclassifyDuringImports.)
+// generator's answer. (Imports beside runs: TestReclassifyDuringImports and
+// TestReclassificationsBesideImports.)
 func TestConcurrentReclassifications(t *testing.T) {
 	ctx := context.Background()
 	defer ledger.SetClassifyBatch(37)()
@@ -264,6 +307,50 @@ func TestConcurrentReclassifications(t *testing.T) {
 	if st, err := l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
 		t.Fatalf("second run: %+v %v", st, err)
 	}
+}
+
+// TestReclassificationsBesideImports runs three reclassification loops while
+// the day is imported in order (receipts, then flows, then the treasury), as
+// several processes would: a run classifies payments before their flow, which
+// TestFlowFirstClassifiedAfterItsPayments makes happen by hand.
+func TestReclassificationsBesideImports(t *testing.T) {
+	ctx := context.Background()
+	defer ledger.SetClassifyBatch(37)()
+	defer ledger.SetClassifyWorkers(3)()
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 1500, Seed: 11, FlowMax: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var events atomic.Int64
+	l := newLedger(db, &events)
+	const runs = 3
+	var loaded atomic.Bool
+	done := make(chan error, runs)
+	for range runs {
+		go func() {
+			for !loaded.Load() {
+				if _, err := l.Reclassify(ctx, nil); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for _, p := range files.All() {
+		importFile(t, l, p)
+	}
+	loaded.Store(true)
+	for range runs {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.Reclassify(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	compare(t, items(t, db), expected(t, files.Expected))
 }
 
 // TestClaimSkipsHeldKeys: on PostgreSQL a key another transaction holds (an

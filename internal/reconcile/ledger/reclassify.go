@@ -481,8 +481,18 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 			return err
 		}
 		// The payments of a flow depend on whether it was collected.
-		if changed && len(old) > 0 && f != nil {
-			if err := markDirtySelect(ctx, tx, dirtyIUV, "SELECT DISTINCT iuv FROM reconcile_flow_row WHERE flow_id = $1", f.VersionID); err != nil {
+		if changed && f != nil {
+			q := "SELECT DISTINCT iuv FROM reconcile_flow_row WHERE flow_id = $1"
+			if len(old) == 0 {
+				// Its import marked them, and they usually wait behind it in
+				// the queue; but a run may have classified them already (the
+				// import committed between that run's flows and its payments).
+				// Only those are marked again: a bulk load's flows come first,
+				// and re-marking all their payments would double the marks.
+				q = `SELECT DISTINCT r.iuv FROM reconcile_flow_row r JOIN reconcile_item i
+					ON i.kind = '` + match.KindPayment + `' AND i.key = r.iuv || '/' || CAST(r.transfer_index AS TEXT) WHERE r.flow_id = $1`
+			}
+			if err := markDirtySelect(ctx, tx, dirtyIUV, q, f.VersionID); err != nil {
 				return err
 			}
 		}
