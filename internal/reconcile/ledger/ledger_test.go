@@ -267,90 +267,68 @@ func TestFlowFirstClassifiedAfterItsPayments(t *testing.T) {
 	compare(t, items(t, db), expected(t, files.Expected))
 }
 
-// TestConcurrentReclassifications runs three reclassifications of a loaded
-// day at once — as several processes would — each classifying payments and
-// movements with several workers on PostgreSQL: claims must hand every key
-// to one transaction at a time and lose none, and the result is the
-// generator's answer. (Imports beside runs: TestReclassifyDuringImports and
-// TestReclassificationsBesideImports.)
+// TestConcurrentReclassifications runs three reclassification loops at once —
+// as several processes would — each classifying payments and movements with
+// several workers on PostgreSQL: claims must hand every key to one
+// transaction at a time and lose none, and the result is the generator's
+// answer. The loops run after the day is loaded, and while it is imported in
+// order (receipts, flows, treasury): then a run classifies payments before
+// their flow, which TestFlowFirstClassifiedAfterItsPayments makes happen by
+// hand. (One loop beside imports in reverse order: TestReclassifyDuringImports.)
 func TestConcurrentReclassifications(t *testing.T) {
-	ctx := context.Background()
-	defer ledger.SetClassifyBatch(37)()
-	defer ledger.SetClassifyWorkers(3)()
-	files, err := gen.Generate(t.TempDir(), gen.Config{N: 1500, Seed: 11, FlowMax: 120})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t)
-	var events atomic.Int64
-	l := newLedger(db, &events)
-	for _, p := range files.All() {
-		importFile(t, l, p)
-	}
-	const runs = 3
-	done := make(chan error, runs)
-	for range runs {
-		go func() {
-			_, err := l.Reclassify(ctx, nil)
-			done <- err
-		}()
-	}
-	for range runs {
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n, err := l.Pending(ctx); err != nil || n != 0 {
-		t.Fatalf("pending after the runs: %d %v", n, err)
-	}
-	compare(t, items(t, db), expected(t, files.Expected))
-	if st, err := l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
-		t.Fatalf("second run: %+v %v", st, err)
-	}
-}
-
-// TestReclassificationsBesideImports runs three reclassification loops while
-// the day is imported in order (receipts, then flows, then the treasury), as
-// several processes would: a run classifies payments before their flow, which
-// TestFlowFirstClassifiedAfterItsPayments makes happen by hand.
-func TestReclassificationsBesideImports(t *testing.T) {
-	ctx := context.Background()
-	defer ledger.SetClassifyBatch(37)()
-	defer ledger.SetClassifyWorkers(3)()
-	files, err := gen.Generate(t.TempDir(), gen.Config{N: 1500, Seed: 11, FlowMax: 120})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t)
-	var events atomic.Int64
-	l := newLedger(db, &events)
-	const runs = 3
-	var loaded atomic.Bool
-	done := make(chan error, runs)
-	for range runs {
-		go func() {
-			for !loaded.Load() {
-				if _, err := l.Reclassify(ctx, nil); err != nil {
-					done <- err
-					return
+	for _, besideImports := range []bool{false, true} {
+		t.Run(map[bool]string{false: "after the load", true: "beside the imports"}[besideImports], func(t *testing.T) {
+			ctx := context.Background()
+			defer ledger.SetClassifyBatch(37)()
+			defer ledger.SetClassifyWorkers(3)()
+			files, err := gen.Generate(t.TempDir(), gen.Config{N: 1500, Seed: 11, FlowMax: 120})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := openDB(t)
+			var events atomic.Int64
+			l := newLedger(db, &events)
+			importAll := func() {
+				for _, p := range files.All() {
+					importFile(t, l, p)
 				}
 			}
-			done <- nil
-		}()
+			if !besideImports {
+				importAll()
+			}
+			const runs = 3
+			var loaded atomic.Bool
+			loaded.Store(!besideImports)
+			done := make(chan error, runs)
+			for range runs {
+				go func() {
+					for {
+						last := loaded.Load()
+						if _, err := l.Reclassify(ctx, nil); err != nil || last {
+							done <- err
+							return
+						}
+					}
+				}()
+			}
+			if besideImports {
+				importAll()
+				loaded.Store(true)
+			}
+			for range runs {
+				if err := <-done; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n, err := l.Pending(ctx); err != nil || n != 0 {
+				t.Fatalf("pending after the runs: %d %v", n, err)
+			}
+			compare(t, items(t, db), expected(t, files.Expected))
+			if st, err := l.Reclassify(ctx, nil); err != nil || st.Changed != 0 || st.Keys != 0 {
+				t.Fatalf("second run: %+v %v", st, err)
+			}
+		})
 	}
-	for _, p := range files.All() {
-		importFile(t, l, p)
-	}
-	loaded.Store(true)
-	for range runs {
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := l.Reclassify(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	compare(t, items(t, db), expected(t, files.Expected))
 }
 
 // TestClaimSkipsHeldKeys: on PostgreSQL a key another transaction holds (an
