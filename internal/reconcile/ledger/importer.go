@@ -222,7 +222,7 @@ func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult
 		if _, err := tx.ExecContext(ctx, "UPDATE reconcile_flow SET is_current = FALSE WHERE id = $1", curID); err != nil {
 			return err
 		}
-		if err := markDirtySelect(ctx, tx, dirtyIUV, "SELECT DISTINCT iuv FROM reconcile_flow_row WHERE flow_id = $1", curID); err != nil {
+		if err := markDirty(ctx, tx, dirtyRows, curID); err != nil {
 			return err
 		}
 		res.Problems = append(res.Problems, flows.Problem{Code: "FLUSSO_SOSTITUITO", Msg: "sostituisce la versione precedente dello stesso flusso"})
@@ -240,7 +240,7 @@ func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult
 	if !newer {
 		return nil
 	}
-	if err := markDirtySelect(ctx, tx, dirtyIUV, "SELECT DISTINCT iuv FROM reconcile_flow_row WHERE flow_id = $1", flowID); err != nil {
+	if err := markDirty(ctx, tx, dirtyRows, flowID); err != nil {
 		return err
 	}
 	return markDirty(ctx, tx, dirtyIUF, h.IUF)

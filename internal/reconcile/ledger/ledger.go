@@ -41,6 +41,9 @@ const (
 	dirtyIUV = "iuv"
 	dirtyIUF = "iuf"
 	dirtyMov = "mov"
+	// A flow version whose rows' payments are to be queued: its import marks
+	// this one key, and the classification queues the IUVs (expandRows).
+	dirtyRows = "rows"
 )
 
 func (l *Ledger) emit(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {

@@ -113,7 +113,7 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 		did := false
 		// Flows first: they mark their payments and movements; payments mark
 		// their single-payment credits; movements mark nothing.
-		for _, kind := range []string{dirtyIUF, dirtyIUV, dirtyMov} {
+		for _, kind := range []string{dirtyRows, dirtyIUF, dirtyIUV, dirtyMov} {
 			done := func(n int) {
 				did = true
 				rn.stats.Keys += int64(n)
@@ -121,7 +121,7 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 					progress(min(rn.stats.Keys, total), max(total, rn.stats.Keys))
 				}
 			}
-			if kind != dirtyIUF && l.DB.Engine == store.Postgres {
+			if (kind == dirtyIUV || kind == dirtyMov) && l.DB.Engine == store.Postgres {
 				if err := rn.parallel(ctx, kind, done); err != nil {
 					return rn.stats, err
 				}
@@ -255,6 +255,8 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 		clear(rn.flows)
 		before := rn.stats
 		switch kind {
+		case dirtyRows:
+			err = expandRows(ctx, tx, keys)
 		case dirtyIUF:
 			err = rn.flowKeys(ctx, tx, keys)
 		case dirtyIUV:
@@ -495,6 +497,20 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 			if err := markDirtySelect(ctx, tx, dirtyIUV, q, f.VersionID); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// expandRows queues the payments of flow versions. A mark already queued is
+// left alone, also on PostgreSQL (no row lock as an import takes, see
+// onDirtyConflict): the flow's rows were committed before its key could be
+// claimed, so a run that takes the mark meanwhile reads them.
+func expandRows(ctx context.Context, tx *store.Tx, flowIDs []string) error {
+	for _, id := range flowIDs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) SELECT DISTINCT '`+dirtyIUV+`', iuv FROM reconcile_flow_row
+			WHERE flow_id = $1 ON CONFLICT (kind, key) DO NOTHING`, id); err != nil {
+			return fmt.Errorf("queue the payments of flow %s: %w", id, err)
 		}
 	}
 	return nil
