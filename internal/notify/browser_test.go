@@ -73,7 +73,11 @@ func TestBrowserInboxAndAdmin(t *testing.T) {
 		kerneltest.Screenshot(filepath.Join(shots, "5-admin-message.png")))
 	kerneltest.AssertAccessible(t, ctx, "admin message")
 	kerneltest.Do(t, ctx, "template", chromedp.Navigate(app.URL+"/admin/notifiche/modelli/reports.state_changed"), chromedp.WaitVisible(chromedp.CSS("#s-it")),
-		chromedp.Click(chromedp.CSS("button[value=preview]")), kerneltest.AwaitVisible(chromedp.CSS("#pv-en")),
+		// The preview shows the edited subject: waiting for it, not for a
+		// preview the page already had, keeps the screenshot off the page
+		// being replaced (captureScreenshot then never returned).
+		chromedp.SendKeys(chromedp.CSS("#s-en"), " (draft)"), chromedp.Click(chromedp.CSS("button[value=preview]")),
+		kerneltest.AwaitVisible(chromedp.Search(`//section[@aria-labelledby="pv-en"][contains(., "(draft)")]`)),
 		kerneltest.Screenshot(filepath.Join(shots, "6-template.png")))
 	kerneltest.AssertAccessible(t, ctx, "template")
 	kerneltest.Do(t, ctx, "campaigns", chromedp.Navigate(app.URL+"/admin/notifiche/campagne"), chromedp.WaitVisible(chromedp.CSS("#c-name")),
