@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -53,10 +54,11 @@ type inserter struct {
 	rows    int
 	counts  int64 // rows the database reports as written (conflicts skipped excluded)
 
-	// With arrays set (PostgreSQL only, text columns only), a batch is sent as
-	// one text array per column and unnested by the server: one statement text
-	// for every batch size, and a few parameters to bind instead of thousands.
-	arrays bool
+	// With arrays set (PostgreSQL only: the SQL type of each column), a batch
+	// is sent as one array per column and unnested by the server: one
+	// statement text for every batch size, and a parameter per column to bind
+	// instead of one per value.
+	arrays []string
 
 	// With behind set, full batches are written by a goroutine while the
 	// caller goes on parsing the next ones: a file's import takes about the
@@ -81,23 +83,30 @@ func (in *inserter) background() *inserter {
 	return in
 }
 
-// textArrays makes the inserter send its batches as text arrays on
-// PostgreSQL; SQLite keeps the multi-row VALUES.
-func (in *inserter) textArrays() *inserter {
-	in.arrays = in.tx.Engine == store.Postgres
+// arrayRows is how many rows one array statement carries: its parameters no
+// longer bound the batch, memory does.
+const arrayRows = 5000
+
+// asArrays makes the inserter send its batches on PostgreSQL as one array per
+// column, of the given SQL types; SQLite keeps the multi-row VALUES. Values
+// must be string, int64 or time.Time.
+func (in *inserter) asArrays(types ...string) *inserter {
+	if in.tx.Engine == store.Postgres {
+		in.arrays, in.batch = types, arrayRows
+	}
 	return in
 }
 
 func (in *inserter) sql(rows int) string {
-	if in.arrays {
+	if in.arrays != nil {
 		var b strings.Builder
 		b.WriteString(in.head)
 		b.WriteString(" SELECT * FROM unnest(")
-		for c := 1; c <= in.cols; c++ {
-			if c > 1 {
+		for c, typ := range in.arrays {
+			if c > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, "$%d::text[]", c)
+			fmt.Fprintf(&b, "$%d::%s[]", c+1, typ)
 		}
 		b.WriteString(") ")
 		b.WriteString(in.tail)
@@ -107,21 +116,33 @@ func (in *inserter) sql(rows int) string {
 }
 
 // bind gives the statement's parameters for queued rows (row after row in
-// args): the values themselves, or with arrays one []string per column.
+// args): the values themselves, or with arrays one slice per column.
 func (in *inserter) bind(args []any) []any {
-	if !in.arrays {
+	if in.arrays == nil {
 		return args
 	}
 	n := len(args) / in.cols
 	cols := make([]any, in.cols)
 	for c := range cols {
-		col := make([]string, n)
-		for r := range col {
-			col[r] = args[r*in.cols+c].(string)
+		switch args[c].(type) {
+		case int64:
+			cols[c] = column[int64](args, c, in.cols, n)
+		case time.Time:
+			cols[c] = column[time.Time](args, c, in.cols, n)
+		default:
+			cols[c] = column[string](args, c, in.cols, n)
 		}
-		cols[c] = col
 	}
 	return cols
+}
+
+// column is column c of n rows of width values each.
+func column[T any](args []any, c, width, n int) []T {
+	col := make([]T, n)
+	for r := range col {
+		col[r] = args[r*width+c].(T)
+	}
+	return col
 }
 
 func insertSQL(e store.Engine, head, tail string, cols, rows int) string {

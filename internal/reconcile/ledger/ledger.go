@@ -109,7 +109,7 @@ func newMarker(ctx context.Context, tx *store.Tx, kind string) *marker {
 // they go as text arrays: about an eighth less server time per mark than
 // binding two parameters each.
 func dirtyInserter(ctx context.Context, tx *store.Tx) *inserter {
-	return newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2).textArrays()
+	return newInserter(ctx, tx, "INSERT INTO reconcile_dirty (kind, key)", onDirtyConflict(tx.Engine), 2).asArrays("text", "text")
 }
 
 func (m *marker) add(key string) error {

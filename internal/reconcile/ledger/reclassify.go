@@ -613,40 +613,19 @@ func (rn *run) write(ctx context.Context, tx *store.Tx, c changes) error {
 	return nil
 }
 
-// itemUnnest is the items' upsert on PostgreSQL: one statement per batch
-// whatever its size, the rows passed as one array per column. A multi-row
-// VALUES of thousands of parameters costs PostgreSQL a parse, a bind and a
-// plan for every statement.
-const itemUnnest = itemInsert + ` SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[],
-	$7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[]) ` + itemUpsert
-
-// upsertItems writes item rows (itemCols values each, as diff makes them).
+// upsertItems writes item rows (itemCols values each, as diff makes them):
+// on SQLite with the statements prepared for the run, on PostgreSQL as arrays
+// (a multi-row VALUES of thousands of parameters costs it a parse, a bind and
+// a plan for every statement).
 func (rn *run) upsertItems(ctx context.Context, tx *store.Tx, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	if tx.Engine == store.SQLite {
-		ins := newInserter(ctx, tx, itemInsert, itemUpsert, itemCols).use(rn.items)
-		for _, r := range rows {
-			if err := ins.add(r...); err != nil {
-				return err
-			}
+	ins := newInserter(ctx, tx, itemInsert, itemUpsert, itemCols).use(rn.items).
+		asArrays("text", "text", "text", "text", "bigint", "timestamptz", "text", "text", "text", "text", "timestamptz")
+	for _, r := range rows {
+		if err := ins.add(r...); err != nil {
+			return err
 		}
-		return ins.close()
 	}
-	text := func(i int) []string {
-		col := make([]string, len(rows))
-		for j, r := range rows {
-			col[j] = r[i].(string)
-		}
-		return col
-	}
-	amounts, days, at := make([]int64, len(rows)), make([]time.Time, len(rows)), make([]time.Time, len(rows))
-	for j, r := range rows {
-		amounts[j], days[j], at[j] = r[4].(int64), r[5].(time.Time), r[10].(time.Time)
-	}
-	_, err := tx.ExecContext(ctx, itemUnnest, text(0), text(1), text(2), text(3), amounts, days, text(6), text(7), text(8), text(9), at)
-	return err
+	return ins.close()
 }
 
 // rangeFrom is the smallest batch read by walking an IUV range: below it the
