@@ -2,6 +2,7 @@ package kerneltest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -64,16 +65,19 @@ func (a *App) SetSession(tok string) chromedp.Action[chromedp.Void] {
 // Screenshot saves a full-page PNG to path (for a person to look at).
 //
 // A page being replaced by a navigation has no layout for a moment
-// ("Cannot take screenshot with 0 width"), seen in CI when the selector
-// awaited before the screenshot was on both pages: it waits that out.
+// ("Cannot take screenshot with 0 width"), or never answers the capture,
+// both seen in CI when the selector awaited before the screenshot was on
+// both pages: it waits that out, trying again every 5 s for up to 10 s.
 func Screenshot(path string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		for deadline := time.Now().Add(10 * time.Second); ; {
-			buf, err := chromedp.FullScreenshot(100)(ctx, t)
+			actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			buf, err := chromedp.FullScreenshot(100)(actx, t)
+			cancel()
 			if err == nil {
 				return chromedp.Void{}, os.WriteFile(path, buf, 0o644)
 			}
-			if !strings.Contains(err.Error(), "0 width") || time.Now().After(deadline) {
+			if !(strings.Contains(err.Error(), "0 width") || errors.Is(err, context.DeadlineExceeded)) || time.Now().After(deadline) {
 				return chromedp.Void{}, err
 			}
 			select {
