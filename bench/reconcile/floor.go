@@ -8,14 +8,16 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/arengo-pa/arengo/internal/reconcile/flows"
+	"github.com/arengo-pa/arengo/internal/reconcile/gen"
 	"github.com/arengo-pa/arengo/internal/store"
 )
 
 // minimalLoad is the floor: the same readers, the raw rows into plain tables
 // (primary key only), one transaction per file, no archive, no matching.
-func minimalLoad(ctx context.Context, db *store.DB, files interface{ All() []string }) (int64, error) {
+func minimalLoad(ctx context.Context, db *store.DB, files gen.Files, by perKind) (int64, error) {
 	big, ts := "INTEGER", "TIMESTAMP"
 	if db.Engine == store.Postgres {
 		big, ts = "BIGINT", "TIMESTAMPTZ"
@@ -32,7 +34,9 @@ func minimalLoad(ctx context.Context, db *store.DB, files interface{ All() []str
 	}
 	var total int64
 	for _, p := range files.All() {
+		start := time.Now()
 		n, err := loadRaw(ctx, db, p)
+		by.add(files.Label(p), start)
 		if err != nil {
 			return total, fmt.Errorf("%s: %w", p, err)
 		}

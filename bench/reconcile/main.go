@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -99,12 +100,13 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 		return err
 	}
 	defer dropFloor()
-	t, c := time.Now(), cpuTime()
-	rows, err := minimalLoad(ctx, floorDB, files)
+	floorBy := perKind{}
+	t, c, sc := time.Now(), cpuTime(), serverCPU()
+	rows, err := minimalLoad(ctx, floorDB, files, floorBy)
 	if err != nil {
 		return fmt.Errorf("minimal loader: %w", err)
 	}
-	floor, floorCPU := time.Since(t), cpuTime()-c
+	floor, floorCPU, floorServer := time.Since(t), cpuTime()-c, serverCPU()-sc
 	fmt.Printf("  %s floor done, peak RSS so far %d MiB, rows written %d\n", engine, peakRSS()>>10, rowsWritten(ctx, floorDB))
 
 	db, drop, err := freshDB(ctx, dsn, "full")
@@ -133,30 +135,34 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	runtime.GC()
 	var peak atomic.Uint64
 	stop := sampleHeap(&peak, engine)
-	t, c = time.Now(), cpuTime()
+	loadBy := perKind{}
+	t, c, sc = time.Now(), cpuTime(), serverCPU()
 	for _, p := range files.All() {
 		f, err := os.Open(p)
 		if err != nil {
 			return err
 		}
+		start := time.Now()
 		_, err = l.Import(ctx, p, f, ledger.ImportOptions{Source: "bench", Actor: "bench"})
+		loadBy.add(files.Label(p), start)
 		f.Close()
 		if err != nil {
 			return err
 		}
 	}
-	loaded, loadedCPU := time.Since(t), cpuTime()-c
+	loaded, loadedCPU, loadedServer := time.Since(t), cpuTime()-c, serverCPU()-sc
 	// Counting rows is not the reconciliation's work (on PostgreSQL it waits a
 	// second for the statistics): the clocks restart after it.
 	loadRows := rowsWritten(ctx, db)
-	t, c = time.Now(), cpuTime()
+	t, c, sc = time.Now(), cpuTime(), serverCPU()
 	st, err := l.Reclassify(ctx, nil)
 	if err != nil {
 		return err
 	}
-	full, fullCPU := loaded+time.Since(t), loadedCPU+cpuTime()-c
+	full, fullCPU, fullServer := loaded+time.Since(t), loadedCPU+cpuTime()-c, loadedServer+serverCPU()-sc
 	stop()
 	fmt.Printf("  %s rows written: load %d, classify %d\n", engine, loadRows, rowsWritten(ctx, db)-loadRows)
+	fmt.Printf("  %s load by file, floor → reconcile:%s\n", engine, floorBy.against(loadBy))
 	// The Go heap is sampled above; the rest of the resident memory is the
 	// database driver's own (SQLite's page caches and sorters live outside it).
 	if data, err := os.ReadFile("/proc/self/status"); err == nil {
@@ -178,9 +184,15 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	}
 	fmt.Printf("  %s items whose code differs from the expected answer, missing or extra: %d\n", engine, itemsOff)
 	// The process's CPU time is steadier than wall time on a shared machine;
-	// on PostgreSQL most of the work is the server's and does not show here.
+	// on PostgreSQL most of the work is the server's, counted apart when the
+	// server runs here.
 	fmt.Printf("  %s process CPU: floor %s, reconcile %s, ratio %.2f; load average %s\n", engine, floorCPU.Round(time.Millisecond),
 		fullCPU.Round(time.Millisecond), floorCPU.Seconds()/fullCPU.Seconds(), loadAverage())
+	if engine == "postgres" && floorServer > 0 {
+		fmt.Printf("  %s server CPU: floor %s, reconcile %s (load %s + classify %s); process + server ratio %.2f\n", engine, floorServer.Round(time.Millisecond),
+			fullServer.Round(time.Millisecond), loadedServer.Round(time.Millisecond), (fullServer - loadedServer).Round(time.Millisecond),
+			(floorCPU+floorServer).Seconds()/(fullCPU+fullServer).Seconds())
+	}
 	fmt.Printf("%-8s n=%-8d floor %-10s reconcile %-10s (load %s + classify %s)  ratio floor/reconcile %.2f  items %d  codes off %d  peak heap %d MiB  peak RSS %d MiB  raw rows %d\n",
 		engine, n, floor.Round(time.Millisecond), full.Round(time.Millisecond), loaded.Round(time.Millisecond), (full - loaded).Round(time.Millisecond),
 		floor.Seconds()/full.Seconds(), st.Changed, wrong, peak.Load()>>20, peakRSS()>>10, rows)
@@ -272,6 +284,35 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// serverCPU is the CPU time PostgreSQL's processes on this machine have used,
+// the exited backends' included (their parent collects them): most of a
+// PostgreSQL load is the server's work, which cpuTime does not see. 0 when
+// the server is elsewhere or /proc cannot be read.
+func serverCPU() time.Duration {
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var ticks int64
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid … : fields after the comm's closing parenthesis.
+		i := strings.LastIndexByte(string(b), ')')
+		if i < 0 || !strings.HasPrefix(string(b[strings.IndexByte(string(b), '(')+1:]), "postgres") {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 15 {
+			continue
+		}
+		for _, k := range []int{11, 12, 13, 14} { // utime stime cutime cstime
+			v, _ := strconv.ParseInt(f[k], 10, 64)
+			ticks += v
+		}
+	}
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ
 }
 
 func loadAverage() string {
@@ -395,4 +436,18 @@ func abs(v int64) int64 {
 		return -v
 	}
 	return v
+}
+
+// perKind adds up wall time by kind of file, to show which files the load
+// spends its time on against the floor.
+type perKind map[string]time.Duration
+
+func (p perKind) add(kind string, start time.Time) { p[kind] += time.Since(start) }
+
+func (p perKind) against(q perKind) string {
+	var b strings.Builder
+	for _, k := range gen.Labels {
+		fmt.Fprintf(&b, " %s %s → %s;", k, p[k].Round(10*time.Millisecond), q[k].Round(10*time.Millisecond))
+	}
+	return strings.TrimSuffix(b.String(), ";")
 }

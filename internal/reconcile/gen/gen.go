@@ -55,6 +55,24 @@ func (f Files) All() []string {
 	return append(out, f.OPI, f.CSV)
 }
 
+// Labels name the kinds of file Label tells apart, in import order.
+var Labels = []string{"notifications", "receipts", "mypay", "fdr", "journal"}
+
+// Label says which kind of evidence a file of All is.
+func (f Files) Label(path string) string {
+	switch path {
+	case f.Notifications:
+		return "notifications"
+	case f.Receipts:
+		return "receipts"
+	case f.MyPay:
+		return "mypay"
+	case f.OPI, f.CSV:
+		return "journal"
+	}
+	return "fdr"
+}
+
 // scenario is what happens to one payment.
 type scenario int
 

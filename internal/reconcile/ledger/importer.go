@@ -339,7 +339,7 @@ func addReceipt(in *inserter, r flows.Receipt, fileID any) error {
 func (l *Ledger) importReceipts(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
 	ins := receiptInserter(ctx, tx).background()
 	defer ins.wait() // on an early return, the writer stops before the transaction ends
-	marks := newMarker(ctx, tx, dirtyIUV)
+	marks := newFileMarks(ctx, tx, dirtyReceipts, res.FileID)
 	defer marks.wait()
 	add := func(rc flows.Receipt) error {
 		res.Rows++
@@ -369,7 +369,7 @@ func (l *Ledger) importReceipts(ctx context.Context, tx *store.Tx, res *ImportRe
 func (l *Ledger) importNotifications(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
 	ins := newInserter(ctx, tx, "INSERT INTO reconcile_notification (iud, iuv, amount_cents, pay_date, debt_type, file_id)", "ON CONFLICT (iud) DO NOTHING", 6).background()
 	defer ins.wait() // on an early return, the writer stops before the transaction ends
-	marks := newMarker(ctx, tx, dirtyIUV)
+	marks := newFileMarks(ctx, tx, dirtyNotifications, res.FileID)
 	defer marks.wait()
 	if _, err := flows.ReadNotifications(r, func(n flows.Notification) error {
 		res.Rows++

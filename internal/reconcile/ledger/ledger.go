@@ -41,10 +41,23 @@ const (
 	dirtyIUV = "iuv"
 	dirtyIUF = "iuf"
 	dirtyMov = "mov"
-	// A flow version whose rows' payments are to be queued: its import marks
-	// this one key, and the classification queues the IUVs (expandRows).
-	dirtyRows = "rows"
+	// A file whose payments are to be queued: its import marks this one key
+	// (a flow version's id, or a receipts or notifications file's id), and the
+	// classification queues the IUVs of its rows (fileBatch).
+	dirtyRows          = "rows"
+	dirtyReceipts      = "receipts"
+	dirtyNotifications = "notifications"
+	// Not a stored kind: the classification's phase that expands the three
+	// above.
+	dirtyFiles = "files"
 )
+
+// expansions say where the IUVs of each file kind's keys (in place of %s) are.
+var expansions = map[string]string{
+	dirtyRows:          "SELECT iuv FROM reconcile_flow_row WHERE flow_id IN (%s)",
+	dirtyReceipts:      "SELECT iuv FROM reconcile_receipt WHERE file_id IN (%s)",
+	dirtyNotifications: "SELECT iuv FROM reconcile_notification WHERE file_id IN (%s)",
+}
 
 func (l *Ledger) emit(ctx context.Context, tx *store.Tx, typ, id string, payload any) error {
 	if l.Emit == nil {
@@ -129,6 +142,50 @@ func (m *marker) add(key string) error {
 func (m *marker) close() error { return m.in.close() }
 
 func (m *marker) wait() error { return m.in.wait() }
+
+// fileMarks queue the payments of a receipts or notifications file. On
+// PostgreSQL a mark written by an import is an insert or a row lock (see
+// onDirtyConflict) costing the server about as much as the file's own row;
+// there the file marks itself and the classification queues its IUVs in one
+// statement (expand), with DO NOTHING. SQLite's marks are cheap and its
+// expansion would read the whole table back, so there they stream by with the
+// file.
+type fileMarks struct {
+	ctx          context.Context
+	tx           *store.Tx
+	kind, fileID string
+	iuvs         *marker // SQLite
+}
+
+func newFileMarks(ctx context.Context, tx *store.Tx, kind, fileID string) *fileMarks {
+	f := &fileMarks{ctx: ctx, tx: tx, kind: kind, fileID: fileID}
+	if tx.Engine == store.SQLite {
+		f.iuvs = newMarker(ctx, tx, dirtyIUV)
+	}
+	return f
+}
+
+func (f *fileMarks) add(iuv string) error {
+	if f.iuvs == nil {
+		return nil
+	}
+	return f.iuvs.add(iuv)
+}
+
+func (f *fileMarks) close() error {
+	if f.iuvs == nil {
+		return markDirty(f.ctx, f.tx, f.kind, f.fileID)
+	}
+	return f.iuvs.close()
+}
+
+// wait must be called on an early return (see newMarker).
+func (f *fileMarks) wait() error {
+	if f.iuvs == nil {
+		return nil
+	}
+	return f.iuvs.wait()
+}
 
 // markDirtySelect queues the keys a query returns (one text column, distinct).
 func markDirtySelect(ctx context.Context, tx *store.Tx, kind, selectSQL string, args ...any) error {

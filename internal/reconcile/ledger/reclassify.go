@@ -55,7 +55,8 @@ type run struct {
 	l        *Ledger
 	notified map[string]bool
 	flows    map[string]*match.FlowEvidence // by IUF, this batch only; nil = no flow loaded
-	items    *statements                    // the items' upsert, prepared once per run
+	// SQLite: the items' insert and upsert, prepared once per run.
+	added, updated *statements
 	now      time.Time
 	stats    Stats
 
@@ -104,16 +105,20 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 		}
 	}
 	if l.DB.Engine == store.SQLite {
-		if rn.items, err = prepareInserter(ctx, l.DB, itemInsert, itemUpsert, itemCols); err != nil {
+		if rn.added, err = prepareInserter(ctx, l.DB, itemInsert, "", itemCols); err != nil {
 			return rn.stats, err
 		}
-		defer rn.items.close()
+		defer rn.added.close()
+		if rn.updated, err = prepareInserter(ctx, l.DB, itemInsert, itemUpsert, itemCols); err != nil {
+			return rn.stats, err
+		}
+		defer rn.updated.close()
 	}
 	for {
 		did := false
 		// Flows first: they mark their payments and movements; payments mark
 		// their single-payment credits; movements mark nothing.
-		for _, kind := range []string{dirtyRows, dirtyIUF, dirtyIUV, dirtyMov} {
+		for _, kind := range []string{dirtyFiles, dirtyIUF, dirtyIUV, dirtyMov} {
 			done := func(n int) {
 				did = true
 				rn.stats.Keys += int64(n)
@@ -128,7 +133,10 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 				continue
 			}
 			batch := rn.batch
-			if kind == dirtyIUV {
+			switch kind {
+			case dirtyFiles:
+				batch = rn.fileBatch
+			case dirtyIUV:
 				batch = rn.paymentBatch
 			}
 			for {
@@ -255,8 +263,6 @@ func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 		clear(rn.flows)
 		before := rn.stats
 		switch kind {
-		case dirtyRows:
-			err = expandRows(ctx, tx, keys)
 		case dirtyIUF:
 			err = rn.flowKeys(ctx, tx, keys)
 		case dirtyIUV:
@@ -502,18 +508,42 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 	return nil
 }
 
-// expandRows queues the payments of flow versions. A mark already queued is
+// fileBatch claims a batch of keys of each file kind and queues the payments
+// of those files in one statement: a bulk load's files hold the same IUVs
+// (notification, receipt, FdR rows), and one DISTINCT over all of them checks
+// each IUV against the queue once, not once per file. A mark already queued is
 // left alone, also on PostgreSQL (no row lock as an import takes, see
-// onDirtyConflict): the flow's rows were committed before its key could be
-// claimed, so a run that takes the mark meanwhile reads them.
-func expandRows(ctx context.Context, tx *store.Tx, flowIDs []string) error {
-	for _, id := range flowIDs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) SELECT DISTINCT '`+dirtyIUV+`', iuv FROM reconcile_flow_row
-			WHERE flow_id = $1 ON CONFLICT (kind, key) DO NOTHING`, id); err != nil {
-			return fmt.Errorf("queue the payments of flow %s: %w", id, err)
+// onDirtyConflict): the files' rows were committed before their keys could be
+// claimed, so a run that takes the mark meanwhile reads them. (WHERE TRUE:
+// SQLite would read ON as the start of a join constraint.)
+func (rn *run) fileBatch(ctx context.Context, _ string) (int, error) {
+	var n int
+	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
+		n = 0
+		var parts []string
+		var args []any
+		for _, kind := range []string{dirtyNotifications, dirtyReceipts, dirtyRows} {
+			keys, err := claim(ctx, tx, kind, "")
+			if err != nil {
+				return err
+			}
+			if len(keys) > 0 {
+				n += len(keys)
+				parts = append(parts, fmt.Sprintf(expansions[kind], params(tx.Engine, len(args)+1, len(keys))))
+				args = append(args, anys(keys)...)
+			}
 		}
-	}
-	return nil
+		if n == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) SELECT DISTINCT '`+dirtyIUV+`', iuv FROM (`+
+			strings.Join(parts, " UNION ALL ")+`) f WHERE TRUE ON CONFLICT (kind, key) DO NOTHING`, args...)
+		if err != nil {
+			return fmt.Errorf("queue the payments of %d files: %w", n, err)
+		}
+		return nil
+	})
+	return n, err
 }
 
 // existing reads the stored items of a kind matching where.
@@ -562,14 +592,17 @@ func (rn *run) save(ctx context.Context, tx *store.Tx, kind string, items []matc
 }
 
 // changes are the item rows to write (itemCols values each) and the keys to
-// delete, worked out from the evidence before anything is written.
+// delete, worked out from the evidence before anything is written. Rows of
+// keys not stored are plain inserts, which cost PostgreSQL half an upsert:
+// a key's items are written only by the transaction holding its claim, so
+// none can appear between reading what is stored and writing.
 type changes struct {
-	kind string
-	rows [][]any
-	gone []string
+	kind           string
+	added, updated [][]any
+	gone           []string
 }
 
-func (c changes) changed() bool { return len(c.rows) > 0 || len(c.gone) > 0 }
+func (c changes) changed() bool { return len(c.added) > 0 || len(c.updated) > 0 || len(c.gone) > 0 }
 
 func (rn *run) diff(kind string, items []match.Item, old map[string]stored) (changes, error) {
 	c := changes{kind: kind}
@@ -581,11 +614,15 @@ func (rn *run) diff(kind string, items []match.Item, old map[string]stored) (cha
 		if err != nil {
 			return c, err
 		}
-		if o, ok := old[it.Key]; ok && o.code == string(it.Code) && o.amount == it.AmountCents && o.day.Equal(it.Day) && o.iuv == it.IUV &&
-			o.iuf == it.IUF && o.debtType == it.DebtType && o.why == string(why) {
-			continue
+		row := []any{kind, it.Key, string(it.Code), string(it.Code.Severity()), it.AmountCents, it.Day, it.IUV, it.IUF, it.DebtType, string(why), rn.now}
+		o, ok := old[it.Key]
+		switch {
+		case !ok:
+			c.added = append(c.added, row)
+		case o.code != string(it.Code) || o.amount != it.AmountCents || !o.day.Equal(it.Day) || o.iuv != it.IUV ||
+			o.iuf != it.IUF || o.debtType != it.DebtType || o.why != string(why):
+			c.updated = append(c.updated, row)
 		}
-		c.rows = append(c.rows, []any{kind, it.Key, string(it.Code), string(it.Code.Severity()), it.AmountCents, it.Day, it.IUV, it.IUF, it.DebtType, string(why), rn.now})
 	}
 	for _, k := range slices.Sorted(maps.Keys(old)) {
 		if !seen[k] {
@@ -596,10 +633,13 @@ func (rn *run) diff(kind string, items []match.Item, old map[string]stored) (cha
 }
 
 func (rn *run) write(ctx context.Context, tx *store.Tx, c changes) error {
-	if err := rn.upsertItems(ctx, tx, c.rows); err != nil {
+	if err := writeItems(ctx, tx, "", rn.added, c.added); err != nil {
 		return err
 	}
-	rn.stats.Changed += int64(len(c.rows))
+	if err := writeItems(ctx, tx, itemUpsert, rn.updated, c.updated); err != nil {
+		return err
+	}
+	rn.stats.Changed += int64(len(c.added) + len(c.updated))
 	gone := c.gone
 	for len(gone) > 0 {
 		part := gone[:min(len(gone), classifyBatch)]
@@ -613,12 +653,15 @@ func (rn *run) write(ctx context.Context, tx *store.Tx, c changes) error {
 	return nil
 }
 
-// upsertItems writes item rows (itemCols values each, as diff makes them):
+// writeItems writes item rows (itemCols values each, as diff makes them):
 // on SQLite with the statements prepared for the run, on PostgreSQL as arrays
 // (a multi-row VALUES of thousands of parameters costs it a parse, a bind and
 // a plan for every statement).
-func (rn *run) upsertItems(ctx context.Context, tx *store.Tx, rows [][]any) error {
-	ins := newInserter(ctx, tx, itemInsert, itemUpsert, itemCols).use(rn.items).
+func writeItems(ctx context.Context, tx *store.Tx, onConflict string, prepared *statements, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ins := newInserter(ctx, tx, itemInsert, onConflict, itemCols).use(prepared).
 		asArrays("text", "text", "text", "text", "bigint", "timestamptz", "text", "text", "text", "text", "timestamptz")
 	for _, r := range rows {
 		if err := ins.add(r...); err != nil {
