@@ -249,44 +249,21 @@ func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult
 func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
 	ins := newInserter(ctx, tx, `INSERT INTO reconcile_movement (id, source, file_id, year, bill, op_date, value_date, amount_cents, causale, payer,
 		end_to_end_id, sospeso, iuf, iuv, truncated, regularized)`, "ON CONFLICT (id) DO NOTHING", 16).background()
-	defer ins.wait()                 // on an early return, the writer stops before the transaction ends
-	touched := map[string][]string{} // dirty keys, by kind, of movements changed in place
+	defer ins.wait() // on an early return, the writer stops before the transaction ends
+	ops := newJournalOps(ctx, tx, res, ins)
 	apply := func(m flows.Movement) error {
 		res.Rows++
-		if m.Op == "ESEGUITO" {
-			p := causale.Parse(m.Causale)
-			return ins.add(m.Key, m.Source, res.FileID, m.Year, m.Bill, m.Date, m.ValueDate, m.AmountCents, m.Causale, m.Payer, m.EndToEndID, m.Sospeso,
-				p.IUF, p.IUV, p.Truncated, false)
+		if m.Op != "ESEGUITO" {
+			return ops.add(m)
 		}
-		// Later operations refer to a movement that may sit in the pending batch.
-		if err := ins.flush(); err != nil {
-			return err
-		}
-		var iuf, iuv string
-		var err error
-		switch m.Op {
-		case "STORNATO":
-			if _, err := tx.ExecContext(ctx, "DELETE FROM reconcile_link WHERE movement_id = $1", m.Key); err != nil {
+		if ops.pending(m.Key) { // executed again after an operation on it
+			if err := ops.apply(); err != nil {
 				return err
 			}
-			if err := dropSplit(ctx, tx, m.Key); err != nil {
-				return err
-			}
-			err = tx.QueryRowContext(ctx, "DELETE FROM reconcile_movement WHERE id = $1 RETURNING iuf, iuv", m.Key).Scan(&iuf, &iuv)
-		default:
-			err = tx.QueryRowContext(ctx, "UPDATE reconcile_movement SET regularized = $1 WHERE id = $2 RETURNING iuf, iuv", m.Op == "REGOLARIZZATO", m.Key).Scan(&iuf, &iuv)
 		}
-		if errors.Is(err, sql.ErrNoRows) {
-			res.Problems = append(res.Problems, flows.Problem{Code: "MOVIMENTO_SCONOSCIUTO", Msg: fmt.Sprintf("riga %d: %s di un movimento %s mai ricevuto", m.Line, m.Op, m.Key)})
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		touched[dirtyMov] = append(touched[dirtyMov], m.Key)
-		touched[dirtyIUF] = append(touched[dirtyIUF], iuf)
-		touched[dirtyIUV] = append(touched[dirtyIUV], iuv)
-		return nil
+		p := causale.Parse(m.Causale)
+		return ins.add(m.Key, m.Source, res.FileID, m.Year, m.Bill, m.Date, m.ValueDate, m.AmountCents, m.Causale, m.Payer, m.EndToEndID, m.Sospeso,
+			p.IUF, p.IUV, p.Truncated, false)
 	}
 	var err error
 	var sum flows.JournalSummary
@@ -301,16 +278,14 @@ func (l *Ledger) importJournal(ctx context.Context, tx *store.Tx, res *ImportRes
 	if l.EC != "" && sum.EC != "" && sum.EC != l.EC {
 		return &InvalidError{fmt.Errorf("%s: il giornale di cassa %s è destinato all'ente %s, non a questo ente (%s): non caricato", res.Name, sum.FlowID, sum.EC, l.EC)}
 	}
+	if err := ops.close(); err != nil {
+		return err
+	}
 	if err := ins.close(); err != nil {
 		return err
 	}
 	res.Skipped = sum.Skipped
 	res.Problems = append(res.Problems, sum.Problems...)
-	for kind, keys := range touched {
-		if err := markDirty(ctx, tx, kind, keys...); err != nil {
-			return err
-		}
-	}
 	for kind, q := range map[string]string{
 		dirtyMov: "SELECT id FROM reconcile_movement WHERE file_id = $1",
 		dirtyIUF: "SELECT DISTINCT iuf FROM reconcile_movement WHERE file_id = $1 AND iuf <> ''",
