@@ -50,7 +50,7 @@ func TestJournalOperationsKeepFileOrder(t *testing.T) {
 	res := importFile(t, l, write("2.xml",
 		mov("STORNATO", "1", 100), mov("ESEGUITO", "1", 150), // reversed, then executed again: stays, new amount
 		mov("REGOLARIZZATO", "2", 200), mov("STORNATO", "2", 200), // regularised, then reversed: gone
-		mov("REGOLARIZZATO", "3", 300), // regularised
+		mov("REGOLARIZZATO", "3", 300),                                // regularised
 		mov("REGOLARIZZATO", "4", 400), mov("RIPRISTINATO", "4", 400), // regularised, then restored
 		mov("ESEGUITO", "5", 500), mov("STORNATO", "5", 500), // its own movement, reversed in the same file
 		mov("STORNATO", "8", 800), mov("REGOLARIZZATO", "9", 900), // never received

@@ -57,8 +57,8 @@ type run struct {
 	flows    map[string]*match.FlowEvidence // by IUF, this batch only; nil = no flow loaded
 	// SQLite: the items' insert and upsert, prepared once per run.
 	added, updated *statements
-	now      time.Time
-	stats    Stats
+	now            time.Time
+	stats          Stats
 
 	// SQLite, payments: the next batch classified on a read connection while
 	// this one is written, and the writer's state when this one ended.
