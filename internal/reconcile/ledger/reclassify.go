@@ -215,9 +215,9 @@ func (rn *run) parallel(ctx context.Context, kind string, done func(n int)) erro
 	return first
 }
 
-// claim takes the next batch of keys of a kind off the queue, sorted. On
-// SQLite, whose writer is alone, it is the first keys of the queue up to the
-// classifyBatch-th: the claim deletes that range (no list to build) and
+// claim takes the next batch of keys (at most limit) of a kind off the queue,
+// sorted. On SQLite, whose writer is alone, it is the first keys of the queue
+// up to the limit-th: the claim deletes that range (no list to build) and
 // returns what it deleted, including a key another transaction queued
 // meanwhile. PostgreSQL claims the first keys after the given one ("": from
 // the start) and skips those another transaction holds: a batch being
@@ -226,11 +226,11 @@ func (rn *run) parallel(ctx context.Context, kind string, done func(n int)) erro
 // the head of the queue's index until a vacuum, and a claim from the start
 // walks through them: at a million payments, claims from the start took 5 s
 // of a 32 s classification, so workers claim after the largest key claimed.
-func claim(ctx context.Context, tx *store.Tx, kind, after string) ([]string, error) {
+func claim(ctx context.Context, tx *store.Tx, kind, after string, limit int) ([]string, error) {
 	var keys []string
 	var err error
 	if tx.Engine == store.Postgres {
-		from, args := "", []any{kind, classifyBatch}
+		from, args := "", []any{kind, limit}
 		if after != "" {
 			from, args = " AND key > $3", append(args, after)
 		}
@@ -241,7 +241,7 @@ func claim(ctx context.Context, tx *store.Tx, kind, after string) ([]string, err
 	} else {
 		var last sql.NullString
 		if err := tx.QueryRowContext(ctx, "SELECT MAX(key) FROM (SELECT key FROM reconcile_dirty WHERE kind = $1 ORDER BY key LIMIT $2) b",
-			kind, classifyBatch).Scan(&last); err != nil || !last.Valid {
+			kind, limit).Scan(&last); err != nil || !last.Valid {
 			return nil, err
 		}
 		keys, err = store.Column[string](ctx, tx, "DELETE FROM reconcile_dirty WHERE kind = $1 AND key <= $2 RETURNING key", kind, last.String)
@@ -253,7 +253,7 @@ func claim(ctx context.Context, tx *store.Tx, kind, after string) ([]string, err
 func (rn *run) batch(ctx context.Context, kind string) (int, error) {
 	var n int
 	err := rn.l.DB.Transact(ctx, func(tx *store.Tx) error {
-		keys, err := claim(ctx, tx, kind, rn.after)
+		keys, err := claim(ctx, tx, kind, rn.after, classifyBatch)
 		if n = len(keys); err != nil || n == 0 {
 			return err
 		}
@@ -508,6 +508,11 @@ func (rn *run) flowKeys(ctx context.Context, tx *store.Tx, keys []string) error 
 	return nil
 }
 
+// filesPerBatch bounds the files of each kind one statement expands: on
+// SQLite the DISTINCT is kept in memory (the writer's temp_store), and a
+// million payments' FdRs at once would hold a million IUVs there.
+const filesPerBatch = 64
+
 // fileBatch claims a batch of keys of each file kind and queues the payments
 // of those files in one statement: a bulk load's files hold the same IUVs
 // (notification, receipt, FdR rows), and one DISTINCT over all of them checks
@@ -526,7 +531,7 @@ func (rn *run) fileBatch(ctx context.Context, _ string) (int, error) {
 		var parts []string
 		var args []any
 		for _, kind := range []string{dirtyNotifications, dirtyReceipts, dirtyRows} {
-			keys, err := claim(ctx, tx, kind, "")
+			keys, err := claim(ctx, tx, kind, "", filesPerBatch)
 			if err != nil {
 				return err
 			}
