@@ -15,3 +15,12 @@ func SetClassifyWorkers(n int) func() {
 	classifyWorkers = n
 	return func() { classifyWorkers = old }
 }
+
+// SetAnalyzeAbove sets the backlog after which a run refreshes the statistics
+// first (and, on PostgreSQL, expands the files meanwhile) and returns the
+// function that restores it.
+func SetAnalyzeAbove(n int64) func() {
+	old := analyzeAbove
+	analyzeAbove = n
+	return func() { analyzeAbove = old }
+}
