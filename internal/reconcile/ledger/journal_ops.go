@@ -102,21 +102,7 @@ func (j *journalOps) reverse(keys []string, found map[string]bool) error {
 	if _, err := j.tx.ExecContext(j.ctx, "DELETE FROM reconcile_link WHERE movement_id IN ("+in+")", args...); err != nil {
 		return err
 	}
-	rows, err := j.tx.QueryContext(j.ctx, "DELETE FROM reconcile_split WHERE movement_id IN ("+in+") RETURNING movement_id, iuf", args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id, iuf string
-		if err := rows.Scan(&id, &iuf); err != nil {
-			rows.Close()
-			return err
-		}
-		j.touched[dirtyMov] = append(j.touched[dirtyMov], id)
-		j.touched[dirtyIUF] = append(j.touched[dirtyIUF], iuf)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := dropSplits(j.ctx, j.tx, keys...); err != nil {
 		return err
 	}
 	return j.changed(found, "DELETE FROM reconcile_movement WHERE id IN ("+in+") RETURNING id, iuf, iuv", args...)

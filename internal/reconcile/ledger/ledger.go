@@ -147,7 +147,7 @@ func (m *marker) wait() error { return m.in.wait() }
 // PostgreSQL a mark written by an import is an insert or a row lock (see
 // onDirtyConflict) costing the server about as much as the file's own row;
 // there the file marks itself and the classification queues its IUVs in one
-// statement (expand), with DO NOTHING. SQLite's marks are cheap and its
+// statement (fileBatch), with DO NOTHING. SQLite's marks are cheap and its
 // expansion would read the whole table back, so there they stream by with the
 // file.
 type fileMarks struct {

@@ -175,20 +175,37 @@ func (l *Ledger) UnsplitMovement(ctx context.Context, tx *store.Tx, movementID, 
 	if _, err := tx.ExecContext(ctx, "UPDATE reconcile_movement SET iuf = $1, truncated = $2 WHERE id = $3", s.CausaleIUF, s.CausaleTruncated, movementID); err != nil {
 		return *s, err
 	}
-	if err := dropSplit(ctx, tx, movementID); err != nil {
+	if err := dropSplits(ctx, tx, movementID); err != nil {
 		return *s, err
 	}
 	return *s, l.emit(ctx, tx, EventMovementUnsplit, movementID, map[string]any{"split": s, "by": actor})
 }
 
-// dropSplit deletes a movement's split (undone, or the credit reversed by a
-// STORNATO) and queues the movement and its flows.
-func dropSplit(ctx context.Context, tx *store.Tx, movementID string) error {
-	iufs, err := store.Column[string](ctx, tx, "DELETE FROM reconcile_split WHERE movement_id = $1 RETURNING iuf", movementID)
-	if err != nil || len(iufs) == 0 {
+// dropSplits deletes the splits of movements (undone, or the credits reversed
+// by a STORNATO) and queues those movements and their flows.
+func dropSplits(ctx context.Context, tx *store.Tx, movementIDs ...string) error {
+	if len(movementIDs) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, "DELETE FROM reconcile_split WHERE movement_id IN ("+params(tx.Engine, 1, len(movementIDs))+") RETURNING movement_id, iuf",
+		anys(movementIDs)...)
+	if err != nil {
 		return err
 	}
-	if err := markDirty(ctx, tx, dirtyMov, movementID); err != nil {
+	var movs, iufs []string
+	for rows.Next() {
+		var mov, iuf string
+		if err := rows.Scan(&mov, &iuf); err != nil {
+			rows.Close()
+			return err
+		}
+		movs, iufs = append(movs, mov), append(iufs, iuf)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := markDirty(ctx, tx, dirtyMov, movs...); err != nil {
 		return err
 	}
 	return markDirty(ctx, tx, dirtyIUF, iufs...)
