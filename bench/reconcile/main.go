@@ -186,8 +186,9 @@ func measure(ctx context.Context, engine, dsn, dir string, files gen.Files, n in
 	// The process's CPU time is steadier than wall time on a shared machine;
 	// on PostgreSQL most of the work is the server's, counted apart when the
 	// server runs here.
-	fmt.Printf("  %s process CPU: floor %s, reconcile %s, ratio %.2f; load average %s\n", engine, floorCPU.Round(time.Millisecond),
-		fullCPU.Round(time.Millisecond), floorCPU.Seconds()/fullCPU.Seconds(), loadAverage())
+	fmt.Printf("  %s process CPU: floor %s, reconcile %s (load %s + classify %s), ratio %.2f; load average %s\n", engine, floorCPU.Round(time.Millisecond),
+		fullCPU.Round(time.Millisecond), loadedCPU.Round(time.Millisecond), (fullCPU - loadedCPU).Round(time.Millisecond),
+		floorCPU.Seconds()/fullCPU.Seconds(), loadAverage())
 	if engine == "postgres" && floorServer > 0 {
 		fmt.Printf("  %s server CPU: floor %s, reconcile %s (load %s + classify %s); process + server ratio %.2f\n", engine, floorServer.Round(time.Millisecond),
 			fullServer.Round(time.Millisecond), loadedServer.Round(time.Millisecond), (fullServer - loadedServer).Round(time.Millisecond),

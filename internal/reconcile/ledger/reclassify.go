@@ -363,7 +363,12 @@ func (rn *run) readPayments(ctx context.Context, after string) (payments, error)
 	if err != nil || len(keys) == 0 {
 		return payments{keys: keys}, err
 	}
-	return rn.classifyPayments(ctx, tx, keys)
+	srtx, err := rn.l.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return payments{}, err
+	}
+	defer srtx.Rollback()
+	return rn.classifyPayments(ctx, tx, &store.Tx{Tx: srtx, Engine: rn.l.DB.Engine}, keys)
 }
 
 // paymentBatch is batch for payments on SQLite, with the evidence of the next
@@ -835,7 +840,7 @@ func storedPayments(ctx context.Context, tx *store.Tx, iuvs []string, in map[str
 }
 
 func (rn *run) paymentKeys(ctx context.Context, tx *store.Tx, iuvs []string) error {
-	p, err := rn.classifyPayments(ctx, tx, iuvs)
+	p, err := rn.classifyPayments(ctx, tx, nil, iuvs)
 	if err != nil {
 		return err
 	}
@@ -858,13 +863,44 @@ func (rn *run) writePayments(ctx context.Context, tx *store.Tx, p payments) erro
 }
 
 // classifyPayments reads the evidence of a batch of IUVs and classifies them;
-// it only reads, so it may run on a read transaction.
-func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string) (payments, error) {
+// it only reads, so it may run on a read transaction. With side set (a second
+// read transaction of the same state), the notifications and receipts are
+// read there while the flow rows, credits and stored items are read on tx: a
+// SQLite prefetch is the payments' critical path, and its two halves take
+// about as long (at 300,000 payments 3.0 and 2.1 s of one core).
+func (rn *run) classifyPayments(ctx context.Context, tx, side *store.Tx, iuvs []string) (payments, error) {
 	p := payments{keys: iuvs}
 	ev := make(map[string]*match.PaymentEvidence, len(iuvs))
 	for _, v := range iuvs {
 		ev[v] = &match.PaymentEvidence{IUV: v, Flows: map[string]match.FlowState{}}
 	}
+	var receipts chan error
+	if side != nil {
+		receipts = make(chan error, 1)
+		go func() { receipts <- rn.readReceipts(ctx, side, iuvs, ev) }()
+	} else if err := rn.readReceipts(ctx, tx, iuvs, ev); err != nil {
+		return p, err
+	}
+	old, err := rn.readFlowRows(ctx, tx, iuvs, ev, &p)
+	if receipts != nil {
+		if rerr := <-receipts; err == nil {
+			err = rerr
+		}
+	}
+	if err != nil {
+		return p, err
+	}
+	var items []match.Item
+	for _, v := range iuvs {
+		items = append(items, match.ClassifyPayment(*ev[v])...)
+	}
+	p.items, err = rn.diff(match.KindPayment, items, old)
+	return p, err
+}
+
+// readReceipts reads the notifications and receipts of a batch of IUVs into
+// their evidence (the fields no other reader of the batch writes).
+func (rn *run) readReceipts(ctx context.Context, tx *store.Tx, iuvs []string, ev map[string]*match.PaymentEvidence) error {
 	err := byIUV(ctx, tx, "SELECT iuv, iud, amount_cents, pay_date FROM reconcile_notification WHERE %s", "iuv", iuvs, ev,
 		func(rows *sql.Rows) (string, func(), error) {
 			var iuv string
@@ -875,7 +911,7 @@ func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string
 			return iuv, func() { ev[iuv].Notifications = append(ev[iuv].Notifications, n) }, nil
 		})
 	if err != nil {
-		return p, err
+		return err
 	}
 	err = byIUV(ctx, tx, "SELECT iuv, id, iur, amount_cents, payment_date, debt_type, transfers FROM reconcile_receipt WHERE %s", "iuv", iuvs, ev,
 		func(rows *sql.Rows) (string, func(), error) {
@@ -901,10 +937,13 @@ func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string
 			r.NeedsNotification = rn.notified[r.DebtType]
 			return iuv, func() { ev[iuv].Receipts = append(ev[iuv].Receipts, r) }, nil
 		})
-	if err != nil {
-		return p, err
-	}
-	err = byIUV(ctx, tx, `SELECT r.iuv, r.flow_id, r.idx, f.iuf, r.transfer_index, r.amount_cents, r.iur, r.outcome, r.pay_date
+	return err
+}
+
+// readFlowRows reads the flow rows, single-payment credits and stored items
+// of a batch of IUVs, and the state of the flows the rows belong to.
+func (rn *run) readFlowRows(ctx context.Context, tx *store.Tx, iuvs []string, ev map[string]*match.PaymentEvidence, p *payments) (map[string]stored, error) {
+	err := byIUV(ctx, tx, `SELECT r.iuv, r.flow_id, r.idx, f.iuf, r.transfer_index, r.amount_cents, r.iur, r.outcome, r.pay_date
 		FROM reconcile_flow_row r JOIN reconcile_flow f ON f.id = r.flow_id WHERE f.is_current = TRUE AND %s`, "r.iuv", iuvs, ev,
 		func(rows *sql.Rows) (string, func(), error) {
 			var iuv, flowID string
@@ -917,7 +956,7 @@ func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string
 			return iuv, func() { ev[iuv].Rows = append(ev[iuv].Rows, fr) }, nil
 		})
 	if err != nil {
-		return p, err
+		return nil, err
 	}
 	credited := []string{}
 	err = byIUV(ctx, tx, "SELECT iuv, id, amount_cents FROM reconcile_movement WHERE %s", "iuv", iuvs, ev,
@@ -933,9 +972,8 @@ func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string
 			}, nil
 		})
 	if err != nil {
-		return p, err
+		return nil, err
 	}
-	var items []match.Item
 	for _, v := range iuvs {
 		e := ev[v]
 		for _, r := range e.Rows {
@@ -944,7 +982,7 @@ func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string
 			}
 			f, err := rn.flow(ctx, tx, r.IUF, false)
 			if err != nil {
-				return p, err
+				return nil, err
 			}
 			st := match.FlowState{IUF: r.IUF}
 			if f != nil {
@@ -957,15 +995,9 @@ func (rn *run) classifyPayments(ctx context.Context, tx *store.Tx, iuvs []string
 			}
 			e.Flows[r.IUF] = st
 		}
-		items = append(items, match.ClassifyPayment(*e)...)
-	}
-	old, err := storedPayments(ctx, tx, iuvs, ev)
-	if err != nil {
-		return p, err
 	}
 	p.credited = credited
-	p.items, err = rn.diff(match.KindPayment, items, old)
-	return p, err
+	return storedPayments(ctx, tx, iuvs, ev)
 }
 
 func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) error {
