@@ -163,7 +163,13 @@ func (l *Ledger) Reclassify(ctx context.Context, progress func(done, total int64
 // the planners' statistics. On PostgreSQL the two run at once on two
 // connections: the expansion is one long statement of the server's (8 s at a
 // million payments) and the statistics another 1.5 s, neither needing the
-// other. The statistics still come before any classification, which they are for.
+// other. The statistics still come before any classification, which they are
+// for; once they are fresh, the flows are classified while the expansion goes
+// on (at 300,000 payments 1.9 s of the expansion's 4.7). Neither needs the
+// other: a flow reads its rows and credits, not the payments' marks, and marks
+// only payments already classified, which a bulk load's are not. Where both
+// mark the same payment, one waits for the other, or PostgreSQL breaks the
+// deadlock and Transact retries the flows.
 func (rn *run) filesAndStatistics(ctx context.Context, analyze bool, done func(n int)) error {
 	drain := func() error {
 		for {
@@ -186,6 +192,13 @@ func (rn *run) filesAndStatistics(ctx context.Context, analyze bool, done func(n
 	files := make(chan error, 1)
 	go func() { files <- drain() }()
 	err := rn.l.analyze(ctx)
+	for err == nil {
+		var n int
+		if n, err = rn.batch(ctx, dirtyIUF); n == 0 {
+			break
+		}
+		done(n)
+	}
 	if ferr := <-files; err == nil {
 		err = ferr
 	}
