@@ -894,7 +894,7 @@ func (rn *run) classifyPayments(ctx context.Context, tx, side *store.Tx, iuvs []
 	} else if err := rn.readReceipts(ctx, tx, iuvs, ev); err != nil {
 		return p, err
 	}
-	old, err := rn.readFlowRows(ctx, tx, iuvs, ev, &p)
+	credited, old, err := rn.readFlowRows(ctx, tx, iuvs, ev)
 	if receipts != nil {
 		if rerr := <-receipts; err == nil {
 			err = rerr
@@ -903,6 +903,7 @@ func (rn *run) classifyPayments(ctx context.Context, tx, side *store.Tx, iuvs []
 	if err != nil {
 		return p, err
 	}
+	p.credited = credited
 	var items []match.Item
 	for _, v := range iuvs {
 		items = append(items, match.ClassifyPayment(*ev[v])...)
@@ -954,8 +955,9 @@ func (rn *run) readReceipts(ctx context.Context, tx *store.Tx, iuvs []string, ev
 }
 
 // readFlowRows reads the flow rows, single-payment credits and stored items
-// of a batch of IUVs, and the state of the flows the rows belong to.
-func (rn *run) readFlowRows(ctx context.Context, tx *store.Tx, iuvs []string, ev map[string]*match.PaymentEvidence, p *payments) (map[string]stored, error) {
+// of a batch of IUVs, and the state of the flows the rows belong to; it
+// returns the movements crediting the batch and the stored items.
+func (rn *run) readFlowRows(ctx context.Context, tx *store.Tx, iuvs []string, ev map[string]*match.PaymentEvidence) ([]string, map[string]stored, error) {
 	err := byIUV(ctx, tx, `SELECT r.iuv, r.flow_id, r.idx, f.iuf, r.transfer_index, r.amount_cents, r.iur, r.outcome, r.pay_date
 		FROM reconcile_flow_row r JOIN reconcile_flow f ON f.id = r.flow_id WHERE f.is_current = TRUE AND %s`, "r.iuv", iuvs, ev,
 		func(rows *sql.Rows) (string, func(), error) {
@@ -969,7 +971,7 @@ func (rn *run) readFlowRows(ctx context.Context, tx *store.Tx, iuvs []string, ev
 			return iuv, func() { ev[iuv].Rows = append(ev[iuv].Rows, fr) }, nil
 		})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	credited := []string{}
 	err = byIUV(ctx, tx, "SELECT iuv, id, amount_cents FROM reconcile_movement WHERE %s", "iuv", iuvs, ev,
@@ -985,7 +987,7 @@ func (rn *run) readFlowRows(ctx context.Context, tx *store.Tx, iuvs []string, ev
 			}, nil
 		})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, v := range iuvs {
 		e := ev[v]
@@ -995,7 +997,7 @@ func (rn *run) readFlowRows(ctx context.Context, tx *store.Tx, iuvs []string, ev
 			}
 			f, err := rn.flow(ctx, tx, r.IUF, false)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			st := match.FlowState{IUF: r.IUF}
 			if f != nil {
@@ -1009,8 +1011,8 @@ func (rn *run) readFlowRows(ctx context.Context, tx *store.Tx, iuvs []string, ev
 			e.Flows[r.IUF] = st
 		}
 	}
-	p.credited = credited
-	return storedPayments(ctx, tx, iuvs, ev)
+	old, err := storedPayments(ctx, tx, iuvs, ev)
+	return credited, old, err
 }
 
 func (rn *run) movementKeys(ctx context.Context, tx *store.Tx, ids []string) error {
