@@ -387,6 +387,72 @@ func TestClaimSkipsHeldKeys(t *testing.T) {
 	}
 }
 
+// TestFilesQueuedBesideAnotherMark holds, in another transaction, an
+// uncommitted mark for a payment of the day's files: the files' expansion
+// inserts its marks without ON CONFLICT, waits for that transaction, and,
+// once it commits, queues the day again with ON CONFLICT.
+func TestFilesQueuedBesideAnotherMark(t *testing.T) {
+	if os.Getenv("ARENGO_TEST_POSTGRES") == "" {
+		t.Skip("SQLite queues the payments of receipts as they load")
+	}
+	ctx := context.Background()
+	files, err := gen.Generate(t.TempDir(), gen.Config{N: 300, Seed: 4, FlowMax: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var events atomic.Int64
+	l := newLedger(db, &events)
+	for _, p := range files.All() {
+		importFile(t, l, p)
+	}
+	var iuv string
+	if err := db.QueryRowContext(ctx, "SELECT MIN(iuv) FROM reconcile_receipt").Scan(&iuv); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO reconcile_dirty (kind, key) VALUES ('iuv', $1)", iuv); err != nil {
+		t.Fatal(err)
+	}
+	var xid string
+	if err := tx.QueryRowContext(ctx, "SELECT pg_current_xact_id()::text").Scan(&xid); err != nil {
+		t.Fatal(err)
+	}
+	ran := make(chan error, 1)
+	go func() {
+		_, err := l.Reclassify(ctx, nil)
+		ran <- err
+	}()
+	// The expansion waits for the transaction holding the mark.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var waiting int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_locks WHERE locktype = 'transactionid'
+			AND transactionid::text = $1 AND NOT granted`, xid).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the files' expansion never waited for the held mark")
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-ran; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := l.Pending(ctx); err != nil || n != 0 {
+		t.Fatalf("pending %d %v", n, err)
+	}
+	compare(t, items(t, db), expected(t, files.Expected))
+}
+
 func TestImportRefusals(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()

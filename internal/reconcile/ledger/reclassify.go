@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 	"github.com/arengo-pa/arengo/internal/store"
@@ -603,14 +606,46 @@ func (rn *run) fileBatch(ctx context.Context, _ string) (int, error) {
 		if n == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) SELECT DISTINCT '`+dirtyIUV+`', iuv FROM (`+
-			strings.Join(parts, " UNION ALL ")+`) f WHERE TRUE ORDER BY iuv ON CONFLICT (kind, key) DO NOTHING`, args...)
+		iuvs := `SELECT DISTINCT '` + dirtyIUV + `', iuv FROM (` + strings.Join(parts, " UNION ALL ") + `) f`
+		var err error
+		if tx.Engine == store.Postgres {
+			err = queueFilesPostgres(ctx, tx, iuvs, args)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) `+iuvs+` WHERE TRUE ORDER BY iuv ON CONFLICT (kind, key) DO NOTHING`, args...)
+		}
 		if err != nil {
 			return fmt.Errorf("queue the payments of %d files: %w", n, err)
 		}
 		return nil
 	})
 	return n, err
+}
+
+// queueFilesPostgres inserts the marks not queued yet as plain rows, under a
+// savepoint: ON CONFLICT's speculative insertion costs the server about
+// twice as much (1.07 s against 0.68 s for the 100,000 marks of a bulk load).
+// A transaction queuing one of the same keys meanwhile makes the plain insert
+// fail once it commits; the marks are then inserted with ON CONFLICT. The
+// statement sorts a batch of files' IUVs (three million rows for a million
+// payments), which spills to disk past the default 4 MB of work_mem.
+func queueFilesPostgres(ctx context.Context, tx *store.Tx, iuvs string, args []any) error {
+	if _, err := tx.ExecContext(ctx, "SET LOCAL work_mem = '64MB'"); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT queue_files"); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) `+iuvs+
+		` WHERE NOT EXISTS (SELECT 1 FROM reconcile_dirty d WHERE d.kind = '`+dirtyIUV+`' AND d.key = f.iuv) ORDER BY iuv`, args...)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT queue_files"); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) `+iuvs+` ORDER BY iuv ON CONFLICT (kind, key) DO NOTHING`, args...)
+	return err
 }
 
 // existing reads the stored items of a kind matching where.
