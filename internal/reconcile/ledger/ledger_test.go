@@ -80,6 +80,22 @@ func importFile(t *testing.T, l *ledger.Ledger, path string) ledger.ImportResult
 	return res
 }
 
+// loadedDay imports every file of a generated day into a new database.
+func loadedDay(t *testing.T, cfg gen.Config) (*store.DB, *ledger.Ledger, gen.Files) {
+	t.Helper()
+	files, err := gen.Generate(t.TempDir(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDB(t)
+	var events atomic.Int64
+	l := newLedger(db, &events)
+	for _, p := range files.All() {
+		importFile(t, l, p)
+	}
+	return db, l, files
+}
+
 func items(t *testing.T, db *store.DB) map[string]string {
 	rows, err := db.QueryContext(context.Background(), "SELECT kind, key, code FROM reconcile_item")
 	if err != nil {
@@ -342,16 +358,7 @@ func TestClaimSkipsHeldKeys(t *testing.T) {
 		t.Skip("SQLite has one writer: no claim runs beside another write")
 	}
 	ctx := context.Background()
-	files, err := gen.Generate(t.TempDir(), gen.Config{N: 300, Seed: 2, FlowMax: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t)
-	var events atomic.Int64
-	l := newLedger(db, &events)
-	for _, p := range files.All() {
-		importFile(t, l, p)
-	}
+	db, l, _ := loadedDay(t, gen.Config{N: 300, Seed: 2, FlowMax: 50})
 	if _, err := l.Reclassify(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -396,16 +403,7 @@ func TestFilesQueuedBesideAnotherMark(t *testing.T) {
 		t.Skip("SQLite queues the payments of receipts as they load")
 	}
 	ctx := context.Background()
-	files, err := gen.Generate(t.TempDir(), gen.Config{N: 300, Seed: 4, FlowMax: 50})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := openDB(t)
-	var events atomic.Int64
-	l := newLedger(db, &events)
-	for _, p := range files.All() {
-		importFile(t, l, p)
-	}
+	db, l, files := loadedDay(t, gen.Config{N: 300, Seed: 4, FlowMax: 50})
 	var iuv string
 	if err := db.QueryRowContext(ctx, "SELECT MIN(iuv) FROM reconcile_receipt").Scan(&iuv); err != nil {
 		t.Fatal(err)
