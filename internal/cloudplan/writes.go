@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/arengo-pa/arengo/internal/audit"
 	"github.com/arengo-pa/arengo/internal/cloudplan/plan"
@@ -36,7 +35,7 @@ func insertApp(ctx context.Context, tx *store.Tx, a *App) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO cloudplan_app (`+appColumns+`, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29)`,
 		appArgs(a, now)...)
-	if isUnique(err) {
+	if store.IsUniqueViolation(err) {
 		return errs.Field("name", "esiste già un applicativo chiamato %q", a.Name)
 	}
 	return err
@@ -73,7 +72,7 @@ func updateApp(ctx context.Context, tx *store.Tx, a *App) error {
 		first_step_on=$16, strategy=$17, strategy_by=$18, strategy_reason=$19, strategy_at=$20, state=$21, effort_days=$22,
 		assessment=$23, judgements=$24, costs=$25, kpis=$26, version=$27, updated_at=$28 WHERE id=$1 AND version=$29`,
 		append(args, prev)...)
-	if isUnique(err) {
+	if store.IsUniqueViolation(err) {
 		return errs.Field("name", "esiste già un applicativo chiamato %q", a.Name)
 	}
 	if err != nil {
@@ -127,7 +126,7 @@ func (m *Module) setDependencies(ctx context.Context, appID string, deps []strin
 				return errs.Field("depends_on", "un applicativo non può dipendere da sé stesso")
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO cloudplan_dependency (app_id, depends_on) VALUES ($1, $2) ON CONFLICT DO NOTHING`, appID, d); err != nil {
-				if isForeignKey(err) {
+				if store.IsForeignKeyViolation(err) {
 					return errs.Field("depends_on", "applicativo %q inesistente", d)
 				}
 				return err
@@ -152,7 +151,7 @@ func (m *Module) linkServer(ctx context.Context, serverID string, appIDs []strin
 		}
 		for _, a := range appIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO cloudplan_server_app (server_id, app_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, serverID, a); err != nil {
-				if isForeignKey(err) {
+				if store.IsForeignKeyViolation(err) {
 					return errs.Field("app", "applicativo %q inesistente", a)
 				}
 				return err
@@ -172,14 +171,6 @@ func (m *Module) saveSettings(ctx context.Context, s Settings) error {
 		}
 		return changed(ctx, tx, "settings_changed", "settings", "plan", 0, nil, s)
 	})
-}
-
-func isUnique(err error) bool {
-	return err != nil && (strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "23505"))
-}
-
-func isForeignKey(err error) bool {
-	return err != nil && (strings.Contains(err.Error(), "FOREIGN KEY") || strings.Contains(err.Error(), "23503"))
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

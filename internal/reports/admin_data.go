@@ -68,7 +68,7 @@ func (s *Service) SaveArea(ctx context.Context, a Area) (Area, error) {
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO reports_area (id, name, polygon, created_at) VALUES ($1,$2,$3,$4)
 			ON CONFLICT (id) DO UPDATE SET name=$2, polygon=$3`, a.ID, a.Name, string(poly), s.now()); err != nil {
-			if isUnique(err) {
+			if store.IsUniqueViolation(err) {
 				return errs.Field("name", "esiste già un'area %q", a.Name)
 			}
 			return err

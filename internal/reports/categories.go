@@ -169,7 +169,7 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) (Category, error
 				c.AnonymousAllowed, c.Private, c.Active, c.Order, now)
 		}
 		if err != nil {
-			if isUnique(err) {
+			if store.IsUniqueViolation(err) {
 				return errs.Field("code", "esiste già una categoria con codice %q", c.Code)
 			}
 			return fmt.Errorf("save category: %w", err)
@@ -200,9 +200,4 @@ func nonNilValues(v []open311.Value) []open311.Value {
 		return []open311.Value{}
 	}
 	return v
-}
-
-func isUnique(err error) bool {
-	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "unique") || strings.Contains(msg, "duplicate key")
 }

@@ -470,7 +470,7 @@ func (s *Service) addUpdate(ctx context.Context, tx *store.Tx, u Update) error {
 		VALUES ($1,$2,$3,$4,$5,$6,$7,FALSE,$8,$9,$10)`, u.ID, u.ReportID, u.Kind, u.Public, u.StateFrom, u.StateTo, u.Text, u.Author,
 		nullIfEmpty(externalID(ctx)), s.now())
 	if err != nil {
-		if isUnique(err) {
+		if store.IsUniqueViolation(err) {
 			return errs.E(errs.ECONFLICT, "aggiornamento %q già ricevuto", externalID(ctx))
 		}
 		return fmt.Errorf("insert update: %w", err)

@@ -177,3 +177,51 @@ func TestColumn(t *testing.T) {
 		t.Fatal("a text id scanned into int64 without an error")
 	}
 }
+
+// TestConstraintViolations tells the two kinds of constraint failure apart
+// from each other and from other errors, also when wrapped.
+func TestConstraintViolations(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	for _, ddl := range []string{
+		"CREATE TABLE storetest_parent (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+		"CREATE TABLE storetest_child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES storetest_parent (id))",
+	} {
+		if _, err := db.ExecContext(ctx, ddl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO storetest_parent (id, name) VALUES ('p1', 'uno')"); err != nil {
+		t.Fatal(err)
+	}
+	exec := func(q string) error {
+		_, err := db.ExecContext(ctx, q)
+		if err == nil {
+			t.Fatalf("%s: no error", q)
+		}
+		return fmt.Errorf("wrapped: %w", err)
+	}
+	samePK := exec("INSERT INTO storetest_parent (id, name) VALUES ('p1', 'due')")
+	sameName := exec("INSERT INTO storetest_parent (id, name) VALUES ('p2', 'uno')")
+	noParent := exec("INSERT INTO storetest_child (id, parent_id) VALUES ('c1', 'nessuno')")
+	notNull := exec("INSERT INTO storetest_parent (id) VALUES ('p3')")
+	for _, tc := range []struct {
+		name            string
+		err             error
+		unique, foreign bool
+	}{
+		{"primary key", samePK, true, false},
+		{"unique column", sameName, true, false},
+		{"foreign key", noParent, false, true},
+		{"not null", notNull, false, false},
+		{"not a database error", errors.New("UNIQUE constraint failed: 23505"), false, false},
+		{"nil", nil, false, false},
+	} {
+		if got := store.IsUniqueViolation(tc.err); got != tc.unique {
+			t.Errorf("%s: IsUniqueViolation = %v (%v)", tc.name, got, tc.err)
+		}
+		if got := store.IsForeignKeyViolation(tc.err); got != tc.foreign {
+			t.Errorf("%s: IsForeignKeyViolation = %v (%v)", tc.name, got, tc.err)
+		}
+	}
+}

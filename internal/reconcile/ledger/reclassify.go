@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"maps"
 	"runtime"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/arengo-pa/arengo/internal/reconcile/match"
 	"github.com/arengo-pa/arengo/internal/store"
@@ -637,8 +634,7 @@ func queueFilesPostgres(ctx context.Context, tx *store.Tx, iuvs string, args []a
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO reconcile_dirty (kind, key) `+iuvs+
 		` WHERE NOT EXISTS (SELECT 1 FROM reconcile_dirty d WHERE d.kind = '`+dirtyIUV+`' AND d.key = f.iuv) ORDER BY iuv`, args...)
-	var pgErr *pgconn.PgError
-	if !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+	if !store.IsUniqueViolation(err) {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT queue_files"); err != nil {
