@@ -79,6 +79,12 @@ func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportO
 	if res.Kind == "" {
 		return res, &InvalidError{fmt.Errorf("%s: formato non riconosciuto (attesi FdR XML o JSON, giornale di cassa OPI o CSV, export MyPay, notifiche, ricevute)", res.Name)}
 	}
+	var flowRows *statements
+	if (res.Kind == flows.KindFdRXML || res.Kind == flows.KindFdRJSON) && l.DB.Engine == store.SQLite {
+		if flowRows, err = l.flowRowStatements(ctx); err != nil {
+			return res, err
+		}
+	}
 	key := "reconcile/files/" + res.SHA256[:2] + "/" + res.SHA256
 	// The archive is written while the rows load; the transaction commits
 	// only once the raw file is safely stored.
@@ -101,7 +107,7 @@ func (l *Ledger) Import(ctx context.Context, name string, r io.Reader, o ImportO
 		var err error
 		switch res.Kind {
 		case flows.KindFdRXML, flows.KindFdRJSON:
-			err = l.importFlow(ctx, tx, &res, br)
+			err = l.importFlow(ctx, tx, &res, br, flowRows)
 		case flows.KindOPI, flows.KindGdCCSV:
 			err = l.importJournal(ctx, tx, &res, br)
 		case flows.KindReceipt, flows.KindMyPay:
@@ -171,7 +177,29 @@ func spool(r io.Reader) (src *os.File, size int64, sum string, release func(), e
 	return tmp, size, hex.EncodeToString(h.Sum(nil)), release, nil
 }
 
-func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader) error {
+// flowRowInsert writes an FdR's rows.
+const flowRowInsert = "INSERT INTO reconcile_flow_row (flow_id, idx, iuv, iur, transfer_index, amount_cents, outcome, pay_date)"
+
+// flowRowStatements are the flow rows' insert statements on SQLite, prepared
+// on the ledger's first FdR and kept for the next ones. An FdR holds a few
+// hundred to a few thousand rows: prepared per file, the full batch's
+// 3000-parameter statement and the last, partial one were compiled for every
+// file, about 1 ms each (1,038 files at a million payments).
+func (l *Ledger) flowRowStatements(ctx context.Context) (*statements, error) {
+	l.prepare.Lock()
+	defer l.prepare.Unlock()
+	if l.flowRows == nil {
+		s, err := prepareInserter(ctx, l.DB, flowRowInsert, "", 8)
+		if err != nil {
+			return nil, err
+		}
+		l.flowRows = s
+	}
+	return l.flowRows, nil
+}
+
+// importFlow loads an FdR; prepared are its rows' statements, if any (SQLite).
+func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult, r io.Reader, prepared *statements) error {
 	flowID := store.NewID()
 	// The heading of an FdR 3 document may follow its payments, so the flow
 	// record is written first and completed once the whole file is read.
@@ -180,7 +208,7 @@ func (l *Ledger) importFlow(ctx context.Context, tx *store.Tx, res *ImportResult
 		flowID, res.FileID, "pending-"+flowID, time.Unix(0, 0).UTC()); err != nil {
 		return err
 	}
-	rows := newInserter(ctx, tx, "INSERT INTO reconcile_flow_row (flow_id, idx, iuv, iur, transfer_index, amount_cents, outcome, pay_date)", "", 8).background()
+	rows := newInserter(ctx, tx, flowRowInsert, "", 8).use(prepared).background()
 	defer rows.wait() // on an early return, the writer stops before the transaction ends
 	read := flows.ReadFdRXML
 	if res.Kind == flows.KindFdRJSON {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/arengo-pa/arengo/internal/store"
 )
@@ -25,6 +26,9 @@ type Ledger struct {
 	// Archive stores a raw file for good; Unarchive removes one whose import failed.
 	Archive   func(ctx context.Context, key string, r io.Reader, contentType string) error
 	Unarchive func(ctx context.Context, key string) error
+
+	prepare  sync.Mutex
+	flowRows *statements // SQLite: see flowRowStatements
 }
 
 // Event types the ledger appends.
