@@ -186,8 +186,8 @@ const flowRowInsert = "INSERT INTO reconcile_flow_row (flow_id, idx, iuv, iur, t
 // 3000-parameter statement and the last, partial one were compiled for every
 // file, about 1 ms each (1,038 files at a million payments).
 func (l *Ledger) flowRowStatements(ctx context.Context) (*statements, error) {
-	l.prepare.Lock()
-	defer l.prepare.Unlock()
+	l.flowRowsMu.Lock()
+	defer l.flowRowsMu.Unlock()
 	if l.flowRows == nil {
 		s, err := prepareInserter(ctx, l.DB, flowRowInsert, "", 8)
 		if err != nil {

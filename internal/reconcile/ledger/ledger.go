@@ -27,8 +27,8 @@ type Ledger struct {
 	Archive   func(ctx context.Context, key string, r io.Reader, contentType string) error
 	Unarchive func(ctx context.Context, key string) error
 
-	prepare  sync.Mutex
-	flowRows *statements // SQLite: see flowRowStatements
+	flowRowsMu sync.Mutex
+	flowRows   *statements // SQLite: see flowRowStatements
 }
 
 // Event types the ledger appends.
