@@ -55,8 +55,17 @@ func TestBrowserCitizenJourneyAndFollowUp(t *testing.T) {
 		chromedp.Click(chromedp.CSS("form[action='/segnalazioni/nuova'] button[type=submit]")),
 		kerneltest.AwaitVisible(chromedp.CSS("#reports-picker")),
 	)
-	run("category", chromedp.SetValue(chromedp.CSS("#category"), "buche"))
-	read("change", chromedp.Evaluate[string](`document.getElementById("category").dispatchEvent(new Event("change")) ? "ok" : "no"`))
+	// Chosen on the live DOM: setting it through a queried node once failed
+	// in CI with "No node with given id" (the node went stale between the
+	// query and the set).
+	if got := read("category", chromedp.Evaluate[string](`(() => {
+		const c = document.getElementById("category");
+		c.value = "buche";
+		c.dispatchEvent(new Event("change"));
+		return c.value;
+	})()`)); got != "buche" {
+		t.Fatalf("category: %q selected, want buche", got)
+	}
 	run("map",
 		chromedp.WaitVisible(chromedp.CSS("#attr_buche_pericolo")),
 		chromedp.SetValue(chromedp.CSS("#attr_buche_pericolo"), "si"),
